@@ -1,0 +1,26 @@
+"""allauth adapters: every new account gets a profile and the Member role."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+
+from accounts import services
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            services.on_new_account(user=user)
+        return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Entra ID (NHSmail) sign-in: the directory's name becomes the starting display name."""
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        extra = sociallogin.account.extra_data or {}
+        services.on_new_account(user=user, display_name=extra.get("displayName", ""))
+        return user

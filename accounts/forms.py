@@ -1,0 +1,89 @@
+"""Profile editing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+from accounts.models import Profile
+from boost.models import CareArea
+
+_ALLOWED_AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+_MAX_AVATAR_SIDE = 4000
+
+
+class ProfileForm(forms.ModelForm):
+    interests = forms.ModelMultipleChoiceField(
+        queryset=CareArea.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Care areas you are interested in",
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "display_name",
+            "organisation",
+            "profession",
+            "job_title",
+            "bio",
+            "interests",
+            "avatar",
+            "visibility",
+            "show_organisation",
+            "show_profession",
+            "show_bio",
+            "show_interests",
+            "show_avatar",
+            "searchable",
+        ]
+        labels = {
+            "display_name": "Display name",
+            "profession": "Role or profession",
+            "job_title": "Job title",
+            "bio": "About you",
+            "avatar": "Profile picture",
+            "visibility": "Who can see your profile page",
+            "show_organisation": "Show my organisation",
+            "show_profession": "Show my role and job title",
+            "show_bio": "Show my 'about you' text",
+            "show_interests": "Show my care areas",
+            "show_avatar": "Show my profile picture",
+            "searchable": "Let people find me in search",
+        }
+        help_texts = {
+            "display_name": "The name other people see, for example 'Sam Patel'.",
+            "bio": "Up to 600 characters. What you work on and what you would like to learn.",
+            "avatar": f"A JPEG, PNG, WebP or GIF image, up to {filesizeformat(settings.AVATAR_MAX_BYTES)}.",
+            "searchable": "Only the parts of your profile you choose to show are searchable.",
+        }
+        widgets = {
+            "visibility": forms.RadioSelect,
+            "bio": forms.Textarea(attrs={"rows": 4}),
+            "avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        }
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter a display name.")
+        return name
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if not isinstance(avatar, UploadedFile):
+            return avatar  # unchanged, or cleared
+        if avatar.size > settings.AVATAR_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The profile picture must be smaller than {filesizeformat(settings.AVATAR_MAX_BYTES)}."
+            )
+        image = getattr(avatar, "image", None)
+        if image is None or (image.format or "").upper() not in _ALLOWED_AVATAR_FORMATS:
+            raise forms.ValidationError("The profile picture must be a JPEG, PNG, WebP or GIF image.")
+        width, height = image.size
+        if width > _MAX_AVATAR_SIDE or height > _MAX_AVATAR_SIDE:
+            raise forms.ValidationError(f"The profile picture must be at most {_MAX_AVATAR_SIDE} pixels on each side.")
+        return avatar

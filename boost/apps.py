@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BoostConfig(AppConfig):
+    name = "boost"
+    verbose_name = "Boost site"

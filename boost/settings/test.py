@@ -1,0 +1,23 @@
+"""Tests: fast hashing, local-memory cache, in-memory channel layer, immediate tasks.
+
+DATABASE_URL still switches the database, so CI runs the same suite on PostgreSQL.
+"""
+
+from boost.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / ".test-media"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+ALLOWED_HOSTS = ["*"]
+# Rate limits stay on (they are behaviour under test) but generous enough for a test run.
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "100/m/ip,50/5m/key", "confirm_email": False}

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import include, path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from boost import health
+
+
+def _to_allauth_login(request):
+    """Django admin's login goes through allauth: one rate-limited, MFA-aware door."""
+    from urllib.parse import urlencode
+
+    return redirect(f"/accounts/login/?{urlencode({'next': request.GET.get('next', '/admin/')})}")
+
+
+admin.site.login = _to_allauth_login
+
+urlpatterns = [
+    path("health/", health.health, name="health"),
+    path("admin/login/", _to_allauth_login),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("sitemap.xml", sitemap),
+]
+
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", True):
+    # Avatars and uploads; in a larger deployment a CDN or the web server serves MEDIA_ROOT.
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_reports_every_service(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "channel_layer", "search"}
+    assert all(check["status"] == "ok" for check in body["checks"].values())
+
+
+def test_health_is_503_when_a_service_fails(client, monkeypatch):
+    from boost import health
+
+    def broken():
+        raise ConnectionError("cache is down")
+
+    monkeypatch.setitem(health.CHECKS, "cache", broken)
+    response = client.get("/health/")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["checks"]["cache"] == {
+        "status": "error",
+        "error": "ConnectionError: cache is down",
+        "ms": body["checks"]["cache"]["ms"],
+    }
+    assert body["checks"]["database"]["status"] == "ok"

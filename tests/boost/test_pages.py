@@ -1,0 +1,40 @@
+"""The home page and site chrome: NHS.UK layout, security headers, constant query counts."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_renders_nhsuk_chrome(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for marker in ["nhsuk-skip-link", "nhsuk-header", "nhsuk-footer", 'id="maincontent"', 'lang="en-GB"']:
+        assert marker in html
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_unknown_page_is_a_styled_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_home_page_query_count_is_constant(client, django_assert_max_num_queries, member):
+    # Anonymous and signed-in visitors; sections added by later features must keep this bounded.
+    with django_assert_max_num_queries(12):
+        assert client.get("/").status_code == 200
+    client.force_login(member)
+    with django_assert_max_num_queries(16):
+        assert client.get("/").status_code == 200
