@@ -6,12 +6,35 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from tests.factories.accounts import UserFactory, user_with_role
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the browser tests
 # make between page actions are still ordinary synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (browser, websocket) flush the database when they end, which would
+    also wipe what migrations created (roles, the home page, the site). Give every one of them
+    a serialized rollback, so that data is restored for the next test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    # Django keeps the serialized migration data on the connection object, but Playwright's
+    # sync API makes asgiref treat the test thread as async, which hands the test a different
+    # connection object. Keeping the data on the connection class lets every one find it.
+    connection = connections[DEFAULT_DB_ALIAS]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is not None:
+        type(connection)._test_serialized_contents = contents
+    return django_db_setup
 
 
 @pytest.fixture(autouse=True)

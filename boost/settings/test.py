@@ -1,6 +1,7 @@
-"""Tests: fast hashing, local-memory cache, in-memory channel layer, immediate tasks.
+"""Tests: fast hashing, immediate tasks, local-memory cache and in-memory channel layer.
 
-DATABASE_URL still switches the database, so CI runs the same suite on PostgreSQL.
+DATABASE_URL and REDIS_URL still switch the database, cache and channel layer, so CI runs
+the same suite on PostgreSQL and Redis.
 """
 
 from boost.settings.base import *  # noqa: F403
@@ -8,8 +9,9 @@ from boost.settings.base import *  # noqa: F403
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+if not REDIS_URL:  # noqa: F405 - with REDIS_URL set (CI), the real Redis cache and channel layer are tested
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES = {

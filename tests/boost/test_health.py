@@ -31,3 +31,22 @@ def test_health_is_503_when_a_service_fails(client, monkeypatch):
         "ms": body["checks"]["cache"]["ms"],
     }
     assert body["checks"]["database"]["status"] == "ok"
+
+
+@pytest.mark.redis
+def test_health_uses_the_real_redis_services_when_configured(client, settings):
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL not set: Redis cache and channel layer not exercised (CI sets it)")
+    body = client.get("/health/").json()
+    assert body["checks"]["cache"] == {**body["checks"]["cache"], "status": "ok", "backend": "RedisCache"}
+    assert body["checks"]["channel_layer"]["backend"] == "RedisChannelLayer"
+    assert body["checks"]["channel_layer"]["status"] == "ok"
+
+
+@pytest.mark.postgres
+def test_database_is_postgresql_when_configured(client):
+    import os
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("DATABASE_URL not set to PostgreSQL: PostgreSQL path not exercised (CI sets it)")
+    assert client.get("/health/").json()["checks"]["database"]["vendor"] == "postgresql"

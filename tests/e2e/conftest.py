@@ -87,3 +87,4 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_load_state()
+
