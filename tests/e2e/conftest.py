@@ -75,9 +75,7 @@ def axe_violations(page) -> list[dict]:
 
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
-    summary = [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
-    ]
+    summary = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations]
     assert not violations, f"axe violations on {page.url}:\n" + "\n".join(summary)
 
 
@@ -87,4 +85,3 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_load_state()
-
