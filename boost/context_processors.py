@@ -46,10 +46,14 @@ def build_navigation(request: HttpRequest) -> dict[str, Any]:
             account_links.append({"label": "Notifications", "url": notifications_url})
         if user.has_perm("wagtailadmin.access_admin"):
             account_links.append({"label": "Admin", "url": reverse("wagtailadmin_home")})
-    footer: list[dict[str, str]] = [
-        {"label": "Health check", "url": reverse("health")},
-        {"label": "Sitemap", "url": "/sitemap.xml"},
-    ]
+    footer: list[dict[str, str]] = []
+    if site is not None:
+        from boost.models import SiteSettings
+
+        site_settings = SiteSettings.for_request(request)
+        for link in site_settings.footer_links.select_related("page"):
+            footer.append({"label": link.label, "url": link.page.get_url(request=request, current_site=site)})
+    footer.append({"label": "Sitemap", "url": "/sitemap.xml"})
     return {
         "primary": primary,
         "account_links": account_links,

@@ -327,5 +327,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "uvicorn.access": {"level": "WARNING"},
+        # One line per task state change is noise at INFO; failures still log.
+        "django.tasks": {"level": "WARNING"},
     },
 }

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail import hooks
 
-from boost.demo import taxonomy, users
+from boost.demo import pages, taxonomy, users
 from boost.demo.context import DemoContext
 
 
@@ -36,7 +36,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         context = DemoContext(password=options.get("password") or demo_password())
         # Apps add their loaders with the `boost_demo_loaders` hook: (order, callable).
-        loaders = [(0, taxonomy.load), (10, users.load), *[hook() for hook in hooks.get_hooks("boost_demo_loaders")]]
+        loaders = [
+            (0, taxonomy.load),
+            (5, pages.load),
+            (10, users.load),
+            *[hook() for hook in hooks.get_hooks("boost_demo_loaders")],
+        ]
         with transaction.atomic():
             for _, loader in sorted(loaders, key=lambda item: item[0]):
                 loader(context)
