@@ -10,7 +10,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -27,6 +27,7 @@ def check_database() -> dict[str, Any]:
 
 def check_cache() -> dict[str, Any]:
     key = f"health:{uuid.uuid4().hex}"
+    cache = caches["default"]
     cache.set(key, "ok", 10)
     if cache.get(key) != "ok":
         raise RuntimeError("cache did not return the value just written")

@@ -32,7 +32,10 @@ def test_sign_up_verify_log_in_edit_profile_log_out(page):
     assert_accessible(page)
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_load_state()
-    # Verified and signed in: the dashboard greets them.
+    # Verified (and signed in by the link). Log out, then log in with the password.
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+    log_in(page, "robin.new@example.nhs.uk", "a-long-passphrase-42")
     page.goto("/me/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Hello")
     assert_accessible(page)
@@ -56,6 +59,17 @@ def test_sign_up_verify_log_in_edit_profile_log_out(page):
         page.wait_for_load_state()
     assert page.get_by_role("link", name="Log in").count() == 1
     assert not page.js_errors
+
+
+def test_standard_page_is_accessible(page):
+    from boost.demo.context import DemoContext
+    from boost.demo.pages import load
+
+    load(DemoContext(password="unused"))
+    page.goto("/accessibility/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Accessibility statement"
+    assert page.get_by_role("link", name="Privacy notice").count() == 1  # footer link
+    assert_accessible(page)
 
 
 def test_profile_form_errors_are_accessible(page, member):
