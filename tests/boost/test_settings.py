@@ -66,3 +66,19 @@ def test_env_lists_and_defaults(monkeypatch):
     monkeypatch.setenv("HOSTS", "a.example, b.example,")
     assert env("HOSTS", [], cast=list) == ["a.example", "b.example"]
     assert env("UNSET_VARIABLE_FOR_TEST", "fallback") == "fallback"
+
+
+def test_collectstatic_builds_the_compressed_manifest(tmp_path):
+    # The manifest storage refuses references to missing files; nhsuk-frontend names source maps
+    # it does not ship, which must not stop a deployment.
+    result = _run(
+        "boost.settings.dev",
+        {"SECRET_KEY": "k" * 60, "STATIC_ROOT": str(tmp_path)},
+        "collectstatic",
+        "--noinput",
+        "-v",
+        "0",
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "nhsuk-frontend-10.4.2.min" in manifest
