@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from communities.models import CommunityPage, Membership
 
 # Roles that see every community, private ones included.
@@ -49,3 +51,55 @@ def can_view_community(user, community: CommunityPage) -> bool:
 def can_moderate(user, community: CommunityPage) -> bool:
     """Facilitators of this community, curators and admins."""
     return sees_all_communities(user) or is_facilitator(user, community)
+
+
+@dataclass(frozen=True)
+class CommunityAccess:
+    """Everything a request needs to know about one person and one community, worked out once."""
+
+    membership: Membership | None
+    sees_all: bool
+    can_view: bool
+    can_see_teaser: bool
+
+    @property
+    def state(self) -> str | None:
+        return self.membership.state if self.membership else None
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None and self.membership.is_active
+
+    @property
+    def is_pending(self) -> bool:
+        return self.membership is not None and self.membership.state == Membership.State.PENDING
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.membership is not None and self.membership.is_facilitator
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.sees_all or self.is_facilitator
+
+
+def community_access(user, community: CommunityPage) -> CommunityAccess:
+    """Work out ``user``'s standing in ``community`` with at most two queries."""
+    membership = membership_of(user, community)
+    sees_all = sees_all_communities(user)
+    is_member = membership is not None and membership.is_active
+    can_view = community.live and (not community.is_private or sees_all or is_member)
+    # A discoverable private community shows its title and purpose (and how to ask to join)
+    # to people outside it; nothing else.
+    can_see_teaser = community.live and community.is_private and community.discoverable
+    return CommunityAccess(membership=membership, sees_all=sees_all, can_view=can_view, can_see_teaser=can_see_teaser)
+
+
+def can_list_community(user, community: CommunityPage) -> bool:
+    """The directory lists what a person may view, and discoverable private communities."""
+    return can_view_community(user, community) or (community.live and community.is_private and community.discoverable)
+
+
+def can_see_member_details(viewer, member_user, access: CommunityAccess) -> bool:
+    """Inside a community, a profile set to "only me" still opens to that community's facilitators."""
+    return access.can_moderate or (viewer.is_authenticated and viewer.pk == member_user.pk)

@@ -1,0 +1,65 @@
+"""RFC 5545 calendar files for events, built with the ``icalendar`` package.
+
+Times are written in UTC (``DTSTART:…Z``) so no VTIMEZONE is needed and every calendar app
+agrees; the UID is the event's permanent UUID and SEQUENCE rises with each change, so an
+updated or cancelled event replaces the copy people already imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC
+
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from communities.models import CommunityPage, Event
+
+PRODID = "-//Boost//Communities of practice//EN"
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _vevent(event: Event, url: str) -> VEvent:
+    vevent = VEvent()
+    vevent.add("uid", event.ical_uid)
+    vevent.add("dtstamp", timezone.now().astimezone(UTC))
+    vevent.add("dtstart", event.starts_at.astimezone(UTC))
+    vevent.add("dtend", event.ends_at.astimezone(UTC))
+    vevent.add("summary", event.title)
+    vevent.add("sequence", event.sequence)
+    vevent.add("last-modified", event.updated_at.astimezone(UTC))
+    description = event.description
+    if event.online_url:
+        description = f"{description}\n\nJoin online: {event.online_url}".strip()
+    if description:
+        vevent.add("description", description)
+    if event.venue:
+        vevent.add("location", event.venue)
+    elif event.online_url:
+        vevent.add("location", event.online_url)
+    vevent.add("url", url)
+    vevent.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    return vevent
+
+
+def event_calendar(event: Event, url: str) -> bytes:
+    calendar = _calendar(event.title)
+    calendar.add_component(_vevent(event, url))
+    return calendar.to_ical()
+
+
+def community_calendar(community: CommunityPage, events: Iterable[tuple[Event, str]]) -> bytes:
+    calendar = _calendar(f"{community.title} (Boost)")
+    for event, url in events:
+        calendar.add_component(_vevent(event, url))
+    return calendar.to_ical()
