@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class BoostConfig(AppConfig):
     name = "boost"
     verbose_name = "Boost site"
+
+    def ready(self) -> None:
+        from boost import signals
+
+        signals.connect()

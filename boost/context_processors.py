@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
@@ -23,20 +24,50 @@ def _is_current(path: str, url: str) -> tuple[bool, bool]:
     return path.startswith(url), path == url
 
 
+def _cache_key(site: Site) -> str:
+    return f"boost:site-links:{site.pk}"
+
+
+def site_links(request: HttpRequest, site: Site) -> dict[str, list[dict[str, str]]]:
+    """The menu and footer links of ``site``: cached, because every page shows them and they
+    change only when pages are published, moved or removed, or the footer is edited."""
+    links = cache.get(_cache_key(site))
+    if links is not None:
+        return links
+    from boost.models import SiteSettings
+
+    root = site.root_page
+    menu_pages: list[Page] = [root, *root.get_children().live().in_menu().specific(defer=True)]
+    primary = [
+        {
+            "label": "Home" if page.pk == root.pk else page.title,
+            "url": page.get_url(request=request, current_site=site) or "/",
+        }
+        for page in menu_pages
+    ]
+    footer = [
+        {"label": link.label, "url": link.page.get_url(request=request, current_site=site)}
+        for link in SiteSettings.for_site(site).footer_links.select_related("page")
+        if link.page.live
+    ]
+    links = {"primary": primary, "footer": [*footer, {"label": "Sitemap", "url": "/sitemap.xml"}]}
+    cache.set(_cache_key(site), links, 60 * 60)
+    return links
+
+
+def forget_site_links(**kwargs) -> None:
+    """Signal receiver: drop every site's cached links (there are only a handful of sites)."""
+    cache.delete_many([_cache_key(site) for site in Site.objects.all()])
+
+
 def build_navigation(request: HttpRequest) -> dict[str, Any]:
     """Home plus the home page's children marked "show in menus", then the account links."""
     site = Site.find_for_request(request)
-    path = request.path
-    primary: list[dict[str, Any]] = []
-    if site is not None:
-        root = site.root_page
-        candidates: list[Page] = [root, *root.get_children().live().in_menu().specific(defer=True)]
-        for page in candidates:
-            url = page.get_url(request=request, current_site=site) or "/"
-            current, exact = _is_current(path, url)
-            primary.append(
-                {"label": "Home" if page.pk == root.pk else page.title, "url": url, "current": current, "exact": exact}
-            )
+    links = site_links(request, site) if site is not None else {"primary": [], "footer": []}
+    primary = []
+    for link in links["primary"]:
+        current, exact = _is_current(request.path, link["url"])
+        primary.append({**link, "current": current, "exact": exact})
     account_links: list[dict[str, str]] = []
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -46,18 +77,10 @@ def build_navigation(request: HttpRequest) -> dict[str, Any]:
             account_links.append({"label": "Notifications", "url": notifications_url})
         if user.has_perm("wagtailadmin.access_admin"):
             account_links.append({"label": "Admin", "url": reverse("wagtailadmin_home")})
-    footer: list[dict[str, str]] = []
-    if site is not None:
-        from boost.models import SiteSettings
-
-        site_settings = SiteSettings.for_request(request)
-        for link in site_settings.footer_links.select_related("page"):
-            footer.append({"label": link.label, "url": link.page.get_url(request=request, current_site=site)})
-    footer.append({"label": "Sitemap", "url": "/sitemap.xml"})
     return {
         "primary": primary,
         "account_links": account_links,
-        "footer": footer,
+        "footer": links["footer"],
         "search_url": _safe_reverse("search:results", "/search/"),
         "suggest_url": _safe_reverse("search:suggest", ""),
     }

@@ -33,8 +33,21 @@ def test_unknown_page_is_a_styled_404(client):
 
 def test_home_page_query_count_is_constant(client, django_assert_max_num_queries, member):
     # Anonymous and signed-in visitors; sections added by later features must keep this bounded.
+    client.get("/")  # warm the per-site link cache and Wagtail's site root paths
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
     client.force_login(member)
     with django_assert_max_num_queries(16):
         assert client.get("/").status_code == 200
+
+
+def test_menu_follows_publishing_despite_the_link_cache(client, home_page):
+    from boost.models import StandardPage
+
+    client.get("/")  # caches the menu
+    page = StandardPage(title="Getting started", slug="getting-started", show_in_menus=True)
+    home_page.add_child(instance=page)
+    page.save_revision().publish()
+    assert "Getting started" in client.get("/").content.decode()
+    page.unpublish()
+    assert "Getting started" not in client.get("/").content.decode()
