@@ -100,7 +100,9 @@ class EventForm(forms.Form):
         label="Description (optional)", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"required": "Enter a date"}
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter a date"},
     )
     start_time = forms.TimeField(
         label="Start time",
