@@ -55,6 +55,7 @@ class PriorityIndexPage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         context["priorities"] = priority_cards(self)
+        context["is_leader"] = is_leader(request.user)
         return context
 
 
