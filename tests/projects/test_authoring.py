@@ -105,7 +105,7 @@ def test_csv_upload_reports_every_bad_row_and_saves_nothing_then_a_clean_file_im
     assert "Line 6: the value is empty" in html
     assert DataPoint.objects.filter(measure=measure).count() == 0
 
-    response = _upload(client, project, measure, b"Date,Value\n2024-01-01,10\n01/02/2024,\"1,200\"\n2024-03,11.5\n")
+    response = _upload(client, project, measure, b'Date,Value\n2024-01-01,10\n01/02/2024,"1,200"\n2024-03,11.5\n')
     assert response.status_code == 302
     assert list(measure.points.values_list("value", flat=True)) == [Decimal("10"), Decimal("1200"), Decimal("11.5")]
     measure.refresh_from_db()
