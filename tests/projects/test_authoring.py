@@ -180,7 +180,8 @@ def test_only_leaders_may_feature_bright_spots_and_order_priorities(client, memb
     with pytest.raises(services.NotAllowed):
         services.feature_bright_spot(user=curator, project=project)
     services.feature_bright_spot(user=leader, project=project, note="Great")
-    first, second = make_priority("First"), make_priority("Second")
+    make_priority("First")
+    second = make_priority("Second")
     with pytest.raises(services.NotAllowed):
         services.move_priority(user=curator, priority=second, direction="up")
     client.force_login(curator)
