@@ -232,3 +232,8 @@ class ContactForm(forms.Form):
 
 class BrightSpotForm(forms.Form):
     note = forms.CharField(max_length=300, required=False, label="Why it is a bright spot")
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(max_length=160, required=False, help_text="What the file is, for example 'Driver diagram'.")
+    file = forms.FileField(help_text="A PDF, Word, PowerPoint, spreadsheet or similar, up to 10 MB.")

@@ -39,6 +39,7 @@ from projects.models import (
 
 STORY_FIELDS = ("title", "summary", *SECTION_FIELDS, "stage", "care_setting", "care_area")
 STORY_RELATIONS = ("organisations", "methods", "priorities", "communities")
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class ProjectError(Exception):
@@ -225,6 +226,43 @@ def changes_requested_comment(project: ProjectPage) -> str:
     if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES or state.current_task_state is None:
         return ""
     return state.current_task_state.comment
+
+
+@transaction.atomic
+def attach_document(*, user, project: ProjectPage, title: str, upload) -> Revision:
+    """Attach a file (a driver diagram, a tracking-list template) to the draft as a Wagtail document."""
+    from django.conf import settings
+    from wagtail.documents import get_document_model
+
+    from projects.models import ProjectAttachment
+
+    _require_editor(user, project)
+    state = review_state(project)
+    if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
+        raise ProjectError("This story is waiting for review. Withdraw it from review to make changes.")
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    allowed = getattr(settings, "WAGTAILDOCS_EXTENSIONS", None) or []
+    if allowed and extension not in allowed:
+        raise ProjectError(
+            f"Files ending .{extension or '(none)'} cannot be attached. Use one of: {', '.join(allowed)}."
+        )
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ProjectError(f"The file is too big: the most it can be is {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
+    title = " ".join(title.split())[:160] or upload.name
+    document = get_document_model().objects.create(title=title, file=upload, uploaded_by_user=user)
+    draft = latest_draft(project)
+    draft.attachments.add(ProjectAttachment(document=document, title=title))
+    return draft.save_revision(user=user, log_action=True)
+
+
+@transaction.atomic
+def detach_document(*, user, project: ProjectPage, document_id: int) -> Revision:
+    """Remove an attachment from the draft (the published version keeps it until the draft is published)."""
+    _require_editor(user, project)
+    draft = latest_draft(project)
+    keep = [attachment for attachment in draft.attachments.all() if attachment.document_id != document_id]
+    draft.attachments = keep
+    return draft.save_revision(user=user, log_action=True)
 
 
 # --- team ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from projects.forms import (
     STORY_STEPS,
     AboutForm,
     AnnotationForm,
+    AttachmentForm,
     BrightSpotForm,
     ContactForm,
     CsvUploadForm,
@@ -187,7 +188,33 @@ def submit(request, pk: int):
     project = _editable(request, pk)
     draft = services.latest_draft(project)
     reasons = services.missing_for_submission(draft)
-    if request.method == "POST":
+    attachment_form = AttachmentForm(prefix="attach")
+    if request.method == "POST" and request.POST.get("action") == "attach":
+        attachment_form = AttachmentForm(request.POST, request.FILES, prefix="attach")
+        if attachment_form.is_valid():
+            try:
+                services.attach_document(
+                    user=request.user,
+                    project=project,
+                    title=attachment_form.cleaned_data["title"],
+                    upload=attachment_form.cleaned_data["file"],
+                )
+            except services.ProjectError as error:
+                attachment_form.add_error("file", str(error))
+            else:
+                messages.success(request, "File attached to your draft.")
+                return redirect("projects:submit", project.pk)
+    elif request.method == "POST" and request.POST.get("action") == "detach":
+        try:
+            services.detach_document(
+                user=request.user, project=project, document_id=int(request.POST.get("document", 0))
+            )
+        except (services.ProjectError, ValueError) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Attachment removed from your draft.")
+        return redirect("projects:submit", project.pk)
+    elif request.method == "POST":
         try:
             services.submit_for_review(user=request.user, project=project)
         except services.ProjectError as error:
@@ -205,6 +232,9 @@ def submit(request, pk: int):
             "reasons": reasons,
             "nav": _nav(project, "submit"),
             "measure_count": Measure.objects.filter(project=project).count(),
+            "attachments": list(draft.attachments.all()),
+            "attachment_form": attachment_form,
+            "form": attachment_form,
             **_status(project),
         },
     )

@@ -226,3 +226,19 @@ def test_we_are_trying_this_creates_a_linked_draft_and_the_source_shows_the_adop
     html = client.get(source.url).content.decode()
     assert "1 team is trying this" in html and adopted.title in html
     assert "Adapted from" in client.get(adopted.url).content.decode()
+
+
+def test_authors_attach_documents_to_the_draft_and_bad_files_are_refused(client, member, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    project = make_project(member)
+    client.force_login(member)
+    url = reverse("projects:submit", args=[project.pk])
+    bad = SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")
+    response = client.post(url, {"action": "attach", "attach-title": "Tool", "attach-file": bad})
+    assert "cannot be attached" in response.content.decode()
+    good = SimpleUploadedFile("driver.pdf", b"%PDF-1.4", "application/pdf")
+    client.post(url, {"action": "attach", "attach-title": "Driver diagram", "attach-file": good})
+    assert [str(a) for a in services.latest_draft(project).attachments.all()] == ["Driver diagram"]
+    assert "Driver diagram" not in client.get(project.url).content.decode()  # not published yet
+    services.latest_draft(project).get_latest_revision().publish()
+    assert "Driver diagram" in client.get(project.url).content.decode()
