@@ -263,6 +263,14 @@ def preview(request, pk: int):
     return draft.make_preview_request(request, draft.default_preview_mode)
 
 
+def _review_status(project: ProjectPage, state: WorkflowState | None) -> str:
+    if state is not None:
+        return "In review" if state.status == WorkflowState.STATUS_IN_PROGRESS else "Changes requested"
+    if not project.live:
+        return "Draft"
+    return "Published, with draft changes" if project.has_unpublished_changes else "Published"
+
+
 @login_required
 def mine(request):
     """The stories I co-author, with where each is in review and any comment from the curators."""
@@ -276,17 +284,7 @@ def mine(request):
     }
     for project in projects:
         state = states.get(project.pk)
-        project.review_status = (
-            "In review"
-            if state and state.status == WorkflowState.STATUS_IN_PROGRESS
-            else "Changes requested"
-            if state
-            else (
-                "Published" if project.live and not project.has_unpublished_changes else "Published, with draft changes"
-            )
-            if project.live
-            else "Draft"
-        )
+        project.review_status = _review_status(project, state)
         needs_changes = state and state.status == WorkflowState.STATUS_NEEDS_CHANGES and state.current_task_state
         project.review_comment = state.current_task_state.comment if needs_changes else ""
     return render(request, "projects/mine.html", {"projects": projects})

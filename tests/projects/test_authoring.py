@@ -242,3 +242,17 @@ def test_authors_attach_documents_to_the_draft_and_bad_files_are_refused(client,
     assert "Driver diagram" not in client.get(project.url).content.decode()  # not published yet
     services.latest_draft(project).get_latest_revision().publish()
     assert "Driver diagram" in client.get(project.url).content.decode()
+
+
+def test_in_the_wagtail_admin_leaders_can_add_priorities_and_curators_cannot(client, leader, curator, admin_user):
+    from projects.models import PriorityIndexPage
+
+    index = PriorityIndexPage.objects.get()
+    add_url = f"/admin/pages/add/projects/prioritypage/{index.pk}/"
+    client.force_login(leader)
+    assert client.get(add_url).status_code == 200
+    client.force_login(curator)
+    assert client.get(add_url).status_code in (302, 403)
+    project = make_project(curator)
+    client.force_login(admin_user)
+    assert client.get(f"/admin/pages/{project.pk}/edit/").status_code == 200
