@@ -117,3 +117,38 @@ def demo_loader():
     from projects.demo import load
 
     return (30, load)
+
+
+@hooks.register("boost_community_sections")
+def community_projects_section(request, community):
+    """On a community page: the published projects linked to it (the community page checks who may see it)."""
+    projects = list(
+        ProjectPage.objects.live().filter(communities=community).for_cards().order_by("-first_published_at")[:6]
+    )
+    if not projects:
+        return None
+    _attach_headlines(projects)
+    index = ProjectIndexPage.objects.live().first()
+    return {
+        "key": "projects",
+        "title": "Improvement projects",
+        "template": "projects/home_projects.html",
+        "items": projects,
+        "order": 40,
+        "more_url": f"{index.url}?community={community.pk}" if index else "",
+        "more_label": f"All projects linked to {community.title}",
+    }
+
+
+@hooks.register("boost_community_sections")
+def community_priorities_section(request, community):
+    priorities = list(PriorityPage.objects.live().filter(communities=community).order_by("path"))
+    if not priorities:
+        return None
+    return {
+        "key": "priorities",
+        "title": "System priorities this community supports",
+        "template": "projects/home_priorities.html",
+        "items": priorities,
+        "order": 45,
+    }

@@ -146,3 +146,25 @@ def test_handover_pack_has_aim_changes_definitions_log_and_contacts(client, memb
     html = client.get(reverse("projects:handover", args=[project.pk])).content.decode()
     for text in ("Halve waits", "Zero-day list", measure.operational_definition, "PDSA 1: huddle", member.display_name):
         assert text in html
+
+
+def test_community_sections_list_linked_live_projects_and_priorities(rf, member, home_page):
+    from wagtail import hooks
+
+    from communities.models import CommunityIndexPage, CommunityPage
+
+    index = CommunityIndexPage.objects.first()
+    if index is None:
+        index = CommunityIndexPage(title="Communities", slug="communities")
+        home_page.add_child(instance=index)
+    community = CommunityPage(title="Frailty network", slug="frailty-network", purpose="Frailty")
+    index.add_child(instance=community)
+    priority = make_priority("Frailty", communities=[community])
+    make_project(member, title="Linked and live", communities=[community])
+    make_project(member, title="Linked draft", communities=[community], publish=False)
+    request = rf.get("/")
+    request.user = member
+    sections = [hook(request, community) for hook in hooks.get_hooks("boost_community_sections")]
+    by_key = {section["key"]: section for section in sections if section}
+    assert [p.title for p in by_key["projects"]["items"]] == ["Linked and live"]
+    assert by_key["priorities"]["items"] == [priority]
