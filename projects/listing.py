@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
 
 from communities.models import CommunityPage
 from projects.display import headline_measure
@@ -42,8 +43,6 @@ class ProjectFilterForm(forms.Form):
 
 
 def filtered_projects(form: ProjectFilterForm):
-    from django.db.models import Case, IntegerField, Value, When
-
     projects = ProjectPage.objects.live()
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("priority"):

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from wagtail.models import Page, Revision, TaskState, WorkflowState
 
 from projects import permissions
-from projects.csv_import import read_csv
+from projects.csv_import import parse_date, read_csv
 from projects.measurement import refresh_measure
 from projects.models import (
     SECTION_FIELDS,
@@ -396,8 +396,6 @@ def import_csv(*, user, measure: Measure, raw: bytes, replace: bool = False) -> 
 
 
 def _lines_of(raw: bytes) -> list[tuple[int, date]]:
-    from projects.csv_import import parse_date
-
     reader = csv.reader(io.StringIO(raw.decode("utf-8-sig")))
     header = [column.strip().lower() for column in next(reader)]
     at = header.index("date")

@@ -168,3 +168,23 @@ def test_community_sections_list_linked_live_projects_and_priorities(rf, member,
     by_key = {section["key"]: section for section in sections if section}
     assert [p.title for p in by_key["projects"]["items"]] == ["Linked and live"]
     assert by_key["priorities"]["items"] == [priority]
+
+
+def test_priority_page_queries_do_not_grow_with_its_projects(client, member, other_member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    priority = make_priority("Discharge")
+    first = make_project(member, title="First", priorities=[priority])
+    make_measure(first, FALLING, measure_type="outcome")
+    client.get(priority.url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(priority.url)
+    for i in range(12):
+        project = make_project(member, title=f"More {i}", priorities=[priority])
+        make_measure(project, FALLING[: 5 + i])
+    services.adopt_project(user=other_member, source=first).get_latest_revision().publish()
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(priority.url)
+    assert response.context["rollup"]["total"] == 14
+    assert len(large.captured_queries) == len(small.captured_queries)
