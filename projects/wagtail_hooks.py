@@ -112,6 +112,29 @@ def my_stories_section(request):
     }
 
 
+@hooks.register("boost_dashboard_sections")
+def review_queue_section(request):
+    from django.urls import reverse
+    from wagtail.models import TaskState
+
+    from projects.permissions import can_review
+
+    if not can_review(request.user):
+        return None
+    waiting = TaskState.objects.filter(
+        status=TaskState.STATUS_IN_PROGRESS, workflow_state__base_content_type__model="page"
+    ).count()
+    return {
+        "key": "review",
+        "title": "Review improvement stories",
+        "template": "projects/dashboard_review.html",
+        "items": [],
+        "order": 25,
+        "waiting": waiting,
+        "more_url": reverse("projects:review_queue"),
+    }
+
+
 @hooks.register("boost_demo_loaders")
 def demo_loader():
     from projects.demo import load

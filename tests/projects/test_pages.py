@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from projects import services
 from projects.models import ProjectPage
-from tests.factories.projects import FALLING, make_measure, make_priority, make_project
+from tests.factories.projects import FALLING, READY, make_measure, make_priority, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +188,16 @@ def test_priority_page_queries_do_not_grow_with_its_projects(client, member, oth
         response = client.get(priority.url)
     assert response.context["rollup"]["total"] == 14
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_dashboard_shows_curators_the_review_queue_and_members_their_stories(client, member, curator):
+    project = make_project(member, title="Mine, published")
+    draft = services.start_project(author=member, title="Waiting", data=READY)
+    services.submit_for_review(user=member, project=draft)
+    client.force_login(curator)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "1 story is waiting for your review." in html
+    client.force_login(member)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "Review improvement stories" not in html
+    assert project.title in html
