@@ -256,3 +256,12 @@ def test_in_the_wagtail_admin_leaders_can_add_priorities_and_curators_cannot(cli
     project = make_project(curator)
     client.force_login(admin_user)
     assert client.get(f"/admin/pages/{project.pk}/edit/").status_code == 200
+
+
+def test_contacting_teams_is_rate_limited(member, other_member, mailoutbox):
+    project = make_project(member)
+    for _ in range(services.CONTACT_LIMIT_PER_HOUR):
+        services.contact_team(sender=other_member, project=project, message="A question")
+    with pytest.raises(services.ProjectError, match="try again later"):
+        services.contact_team(sender=other_member, project=project, message="One more")
+    assert len(mailoutbox) == services.CONTACT_LIMIT_PER_HOUR
