@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("communities/", include("communities.urls")),
+    path("improvement/", include("projects.urls")),
     path("sitemap.xml", sitemap),
 ]
 

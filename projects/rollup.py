@@ -1,0 +1,67 @@
+"""Priority roll-ups: what is moving under each priority, from stored measure analyses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from communities.models import CommunityPage
+from projects.display import headline_measure
+from projects.models import BrightSpot, MeasureType, PriorityPage, ProjectPage, Stage
+
+
+def priority_cards(index_page) -> list[PriorityPage]:
+    """Live priorities in the leaders' order, each with its number of published projects."""
+    return list(
+        PriorityPage.objects.live()
+        .child_of(index_page)
+        .order_by("path")
+        .annotate(project_count=Count("projects", filter=Q(projects__live=True), distinct=True))
+    )
+
+
+def rollup_for(projects) -> dict[str, Any]:
+    """Counts for a set of live projects: by stage, sustained improvement on an outcome, spread."""
+    by_stage = dict(projects.values_list("stage").annotate(n=Count("pk", distinct=True)).order_by())
+    sustained = (
+        projects.filter(measures__measure_type=MeasureType.OUTCOME, measures__sustained_improvement=True)
+        .values("pk")
+        .distinct()
+        .count()
+    )
+    spread = projects.filter(adaptations__live=True).values("pk").distinct().count()
+    adopters = ProjectPage.objects.live().filter(adapted_from__in=projects.values("pk")).count()
+    return {
+        "total": sum(by_stage.values()),
+        "stages": [
+            {"value": stage.value, "label": stage.label, "count": by_stage.get(stage.value, 0)} for stage in Stage
+        ],
+        "sustained": sustained,
+        "spread": spread,
+        "adopters": adopters,
+    }
+
+
+def priority_rollup(request, priority: PriorityPage) -> dict[str, Any]:
+    projects = ProjectPage.objects.live().filter(priorities=priority)
+    listed = list(projects.for_cards().order_by("-first_published_at", "-pk")[:50])
+    for project in listed:
+        project.headline_measure = headline_measure(list(project.measures.all()))
+    bright_spots = [project for project in listed if getattr(project, "bright_spot", None)]
+    community_ids = [community.pk for community in priority.communities.all()]
+    return {
+        "rollup": rollup_for(projects),
+        "projects": listed,
+        "bright_spots": bright_spots,
+        "leads": list(priority.leads.select_related("profile")),
+        "communities": list(CommunityPage.objects.visible_to(request.user).filter(pk__in=community_ids))
+        if community_ids
+        else [],
+    }
+
+
+def featured_bright_spots(limit: int = 6) -> list[BrightSpot]:
+    return list(
+        BrightSpot.objects.filter(project__live=True).select_related("project").order_by("-featured_at")[:limit]
+    )

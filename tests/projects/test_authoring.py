@@ -1,0 +1,267 @@
+"""The authoring journey through the site's forms, CSV upload through the form, and bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from projects import services
+from projects.csv_import import MAX_BYTES, read_csv
+from projects.models import DataPoint, Measure, ProjectPage
+from tests.factories.projects import make_measure, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_writes_a_story_step_by_step_and_submits(client, member):
+    client.force_login(member)
+    response = client.post(reverse("projects:start"), {"title": "Zero-day list", "stage": "testing"})
+    project = ProjectPage.objects.get(title="Zero-day list")
+    assert response.url == reverse("projects:edit", args=[project.pk, "problem"])
+    client.post(reverse("projects:edit", args=[project.pk, "problem"]), {"problem": "Long waits", "aim": "Halve"})
+    client.post(reverse("projects:edit", args=[project.pk, "approach"]), {"changes": "Daily list"})
+    response = client.get(reverse("projects:submit", args=[project.pk]))
+    html = response.content.decode()
+    assert "Write the plain-English summary." in html and "Write the &#x27;Results&#x27; section." in html
+    assert "Submit for review" not in html
+    client.post(reverse("projects:edit", args=[project.pk, "results"]), {"results": "Waits halved"})
+    about = {"title": "Zero-day list", "stage": "testing", "summary": "We halved waits."}
+    client.post(reverse("projects:edit", args=[project.pk, "about"]), about)
+    response = client.post(reverse("projects:submit", args=[project.pk]))
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.current_workflow_state is not None and not project.live
+    assert "In review" in client.get(reverse("projects:mine")).content.decode()
+
+
+def test_changes_requested_comment_is_shown_to_the_author(client, member, curator):
+    project = make_project(member, publish=False)
+    services.submit_for_review(user=member, project=project)
+    client.force_login(curator)
+    response = client.post(reverse("projects:review", args=[project.pk]), {"decision": "changes", "comment": ""})
+    assert "Say what needs to change" in response.content.decode()
+    client.post(reverse("projects:review", args=[project.pk]), {"decision": "changes", "comment": "Add dates please"})
+    client.force_login(member)
+    assert "Add dates please" in client.get(reverse("projects:mine")).content.decode()
+    assert "Add dates please" in client.get(reverse("projects:edit", args=[project.pk, "about"])).content.decode()
+
+
+def test_non_coauthors_get_404_on_every_authoring_page(client, member, other_member):
+    project = make_project(member)
+    measure = make_measure(project, [1, 2, 3])
+    client.force_login(other_member)
+    for url in (
+        reverse("projects:edit", args=[project.pk, "about"]),
+        reverse("projects:team", args=[project.pk]),
+        reverse("projects:submit", args=[project.pk]),
+        reverse("projects:measures", args=[project.pk]),
+        reverse("projects:measure", args=[project.pk, measure.pk]),
+        reverse("projects:preview", args=[project.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("projects:edit", args=[project.pk, "about"]), {"title": "x"}).status_code == 404
+    assert client.get(reverse("projects:review_queue")).status_code == 404
+
+
+def test_a_target_without_a_direction_is_refused(client, member):
+    project = make_project(member)
+    client.force_login(member)
+    data = {"name": "Waits", "operational_definition": "Count", "measure_type": "outcome", "better": "", "target": "5"}
+    response = client.post(reverse("projects:measures", args=[project.pk]), data)
+    assert "a target needs a direction" in response.content.decode()
+    assert not Measure.objects.filter(project=project).exists()
+
+
+def test_measures_with_no_data_or_one_point_render(client, member):
+    project = make_project(member)
+    make_measure(project, [], name="Empty one")
+    make_measure(project, [42], name="Single point")
+    html = client.get(project.url).content.decode()
+    assert "No data yet" in html
+    assert "Single point: 42" in html
+
+
+def _upload(client, project, measure, content: bytes, replace=False):
+    data = {"action": "upload", "upload-file": SimpleUploadedFile("data.csv", content, "text/csv")}
+    if replace:
+        data["upload-replace"] = "on"
+    return client.post(reverse("projects:measure", args=[project.pk, measure.pk]), data)
+
+
+def test_csv_upload_reports_every_bad_row_and_saves_nothing_then_a_clean_file_imports(client, member):
+    project = make_project(member)
+    measure = make_measure(project, [])
+    client.force_login(member)
+    bad = b"date,value\n2024-01-01,10\n2024-02-30,11\n2024-03-01,abc\n2024-01-01,12\n2024-04-01,\n"
+    response = _upload(client, project, measure, bad)
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert "Line 3: &#x27;2024-02-30&#x27; is not a date" in html
+    assert "Line 4: &#x27;abc&#x27; is not a number" in html
+    assert "Line 5: 2024-01-01 is already on line 2" in html
+    assert "Line 6: the value is empty" in html
+    assert DataPoint.objects.filter(measure=measure).count() == 0
+
+    response = _upload(client, project, measure, b'Date,Value\n2024-01-01,10\n01/02/2024,"1,200"\n2024-03,11.5\n')
+    assert response.status_code == 302
+    assert list(measure.points.values_list("value", flat=True)) == [Decimal("10"), Decimal("1200"), Decimal("11.5")]
+    measure.refresh_from_db()
+    assert measure.n_points == 3 and "10 → 11.5" in measure.headline
+
+    html = _upload(client, project, measure, b"date,value\n2024-01-01,99\n").content.decode()
+    assert "already has a value in this measure" in html and "Line 2" in html
+    assert _upload(client, project, measure, b"date,value\n2024-01-01,99\n", replace=True).status_code == 302
+    assert list(measure.points.values_list("value", flat=True)) == [Decimal("99")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty"),
+        (b"when,amount\n2024-01-01,3\n", "the columns must be exactly 'date' and 'value'"),
+        (b"date,value\n", "no data"),
+        (b"date,value\n" + b"2024-01-01,1\n" * (MAX_BYTES // 13 + 10), "too big"),
+        (b"\xff\xfe\x00d", "not UTF-8"),
+        (b"date,value\n2024-01-01,nan\n", "'nan' is not a number"),
+        (b"date,value\n2024-01-01,1e400\n", "is not a number"),
+        (b"date,value,note\n2024-01-01,1,x\n", "the columns must be exactly"),
+    ],
+)
+def test_csv_bad_files_get_precise_messages(content, message):
+    result = read_csv(content)
+    assert not result.ok and not result.rows
+    assert message in " ".join(result.errors)
+
+
+def test_data_point_duplicate_date_is_refused(member):
+    project = make_project(member)
+    measure = make_measure(project, [5])
+    with pytest.raises(services.ProjectError, match="already a value"):
+        services.add_data_point(user=member, measure=measure, when=measure.points.get().date, value=Decimal(6))
+
+
+def test_chart_is_recomputed_only_when_data_changes(member, client, monkeypatch):
+    project = make_project(member)
+    measure = make_measure(project, [5, 6, 7])
+    calls = []
+    from projects import measurement
+
+    original = measurement.analyse_measure
+    monkeypatch.setattr(measurement, "analyse_measure", lambda *a, **k: calls.append(1) or original(*a, **k))
+    client.get(project.url)
+    client.get(project.url)
+    assert calls == []
+    services.add_annotation(user=member, measure=measure, when=measure.points.first().date, label="PDSA 1")
+    assert calls == [1]
+    measure.refresh_from_db()
+    assert "PDSA 1" in measure.chart_svg
+
+
+def test_phase_recalculates_limits_from_a_date(member):
+    project = make_project(member)
+    measure = make_measure(project, [10, 12] * 6 + [30, 32] * 6)
+    assert measure.analysis["n_phases"] == 1
+    start = measure.points.order_by("date")[12].date
+    services.add_phase(user=member, measure=measure, start=start, label="New rota")
+    measure.refresh_from_db()
+    assert measure.analysis["n_phases"] == 2
+    assert measure.analysis["rows"][-1]["centre"] == "31"
+    with pytest.raises(services.ProjectError):
+        services.add_phase(user=member, measure=measure, start=start)
+
+
+def test_only_leaders_may_feature_bright_spots_and_order_priorities(client, member, leader, curator):
+    from tests.factories.projects import make_priority
+
+    project = make_project(member)
+    with pytest.raises(services.NotAllowed):
+        services.feature_bright_spot(user=curator, project=project)
+    services.feature_bright_spot(user=leader, project=project, note="Great")
+    make_priority("First")
+    second = make_priority("Second")
+    with pytest.raises(services.NotAllowed):
+        services.move_priority(user=curator, priority=second, direction="up")
+    client.force_login(curator)
+    assert client.get(reverse("projects:order_priorities")).status_code == 404
+    client.force_login(leader)
+    client.post(reverse("projects:order_priorities"), {"priority": second.pk, "direction": "up"})
+    from projects.models import PriorityPage
+
+    assert list(PriorityPage.objects.order_by("path").values_list("title", flat=True)) == ["Second", "First"]
+
+
+def test_wagtail_page_permissions_let_only_leaders_add_and_reorder_priorities(leader, curator):
+    from projects.models import PriorityIndexPage, ProjectIndexPage
+
+    index = PriorityIndexPage.objects.get()
+    assert index.permissions_for_user(leader).can_add_subpage()
+    assert index.permissions_for_user(leader).can_reorder_children()
+    assert not index.permissions_for_user(curator).can_add_subpage()
+    assert not index.permissions_for_user(curator).can_reorder_children()
+    assert ProjectIndexPage.objects.get().permissions_for_user(curator).can_add_subpage()
+
+
+def test_contact_the_team_emails_the_coauthors(client, member, other_member, mailoutbox):
+    project = make_project(member)
+    client.force_login(other_member)
+    response = client.post(reverse("projects:contact", args=[project.pk]), {"message": "How did you staff it?"})
+    assert response.status_code == 302
+    assert mailoutbox[-1].to == [member.email]
+    assert "How did you staff it?" in mailoutbox[-1].body
+
+
+def test_we_are_trying_this_creates_a_linked_draft_and_the_source_shows_the_adopter(client, member, other_member):
+    source = make_project(member, title="Original")
+    make_measure(source, [5, 6, 7, 8])
+    client.force_login(other_member)
+    response = client.post(reverse("projects:adopt", args=[source.pk]))
+    adopted = ProjectPage.objects.get(adapted_from=source)
+    assert response.url == reverse("projects:edit", args=[adopted.pk, "about"])
+    assert "No other team has published an adaptation" in client.get(source.url).content.decode()
+    adopted.get_latest_revision().publish()
+    adopted.refresh_from_db()
+    html = client.get(source.url).content.decode()
+    assert "1 team is trying this" in html and adopted.title in html
+    assert "Adapted from" in client.get(adopted.url).content.decode()
+
+
+def test_authors_attach_documents_to_the_draft_and_bad_files_are_refused(client, member, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    project = make_project(member)
+    client.force_login(member)
+    url = reverse("projects:submit", args=[project.pk])
+    bad = SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")
+    response = client.post(url, {"action": "attach", "attach-title": "Tool", "attach-file": bad})
+    assert "cannot be attached" in response.content.decode()
+    good = SimpleUploadedFile("driver.pdf", b"%PDF-1.4", "application/pdf")
+    client.post(url, {"action": "attach", "attach-title": "Driver diagram", "attach-file": good})
+    assert [str(a) for a in services.latest_draft(project).attachments.all()] == ["Driver diagram"]
+    assert "Driver diagram" not in client.get(project.url).content.decode()  # not published yet
+    services.latest_draft(project).get_latest_revision().publish()
+    assert "Driver diagram" in client.get(project.url).content.decode()
+
+
+def test_in_the_wagtail_admin_leaders_can_add_priorities_and_curators_cannot(client, leader, curator, admin_user):
+    from projects.models import PriorityIndexPage
+
+    index = PriorityIndexPage.objects.get()
+    add_url = f"/admin/pages/add/projects/prioritypage/{index.pk}/"
+    client.force_login(leader)
+    assert client.get(add_url).status_code == 200
+    client.force_login(curator)
+    assert client.get(add_url).status_code in (302, 403)
+    project = make_project(curator)
+    client.force_login(admin_user)
+    assert client.get(f"/admin/pages/{project.pk}/edit/").status_code == 200
+
+
+def test_contacting_teams_is_rate_limited(member, other_member, mailoutbox):
+    project = make_project(member)
+    for _ in range(services.CONTACT_LIMIT_PER_HOUR):
+        services.contact_team(sender=other_member, project=project, message="A question")
+    with pytest.raises(services.ProjectError, match="try again later"):
+        services.contact_team(sender=other_member, project=project, message="One more")
+    assert len(mailoutbox) == services.CONTACT_LIMIT_PER_HOUR

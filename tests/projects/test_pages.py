@@ -1,0 +1,203 @@
+"""Write-up, index, priority and home pages: content, privacy, and constant query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from projects import services
+from projects.models import ProjectPage
+from tests.factories.projects import FALLING, READY, make_measure, make_priority, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def _path(page) -> str:
+    return page.url
+
+
+def test_published_write_up_is_public_with_chart_table_signals_and_derived_headline(client, member):
+    project = make_project(member, title="Care package waits", summary="Fewer people waiting for care at home.")
+    make_measure(project, FALLING, name="People waiting for a care package", unit="people")
+    response = client.get(_path(project))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "People waiting for a care package: 803 people → 270 people, sustained improvement" in html
+    assert "<svg" in html and 'role="img"' in html
+    assert "Signals found" in html and "Shift:" in html
+    assert "Data table for People waiting for a care package (24 values)" in html
+    assert "Download the data" in html
+
+
+def test_draft_and_rejected_stories_are_never_public(client, member, other_member, curator):
+    draft = services.start_project(author=member, title="Secret draft", data={"summary": "x"})
+    draft.refresh_from_db()
+    for viewer in (None, other_member):
+        if viewer:
+            client.force_login(viewer)
+        assert client.get(draft.url_path.removeprefix("/home")).status_code == 404
+        assert client.get(reverse("projects:preview", args=[draft.pk])).status_code in (302, 404)
+        assert client.get(reverse("projects:edit", args=[draft.pk, "about"])).status_code in (302, 404)
+        assert client.get(reverse("projects:handover", args=[draft.pk])).status_code == 404
+
+
+def test_preview_shows_the_authors_draft(client, member):
+    project = make_project(member, title="Published title")
+    services.save_draft(user=member, project=project, data={"summary": "A brand new draft summary"})
+    client.force_login(member)
+    response = client.get(reverse("projects:preview", args=[project.pk]))
+    assert response.status_code == 200
+    assert "A brand new draft summary" in response.content.decode()
+    assert "A brand new draft summary" not in client.get(project.url).content.decode()
+
+
+def test_write_up_queries_are_constant_and_charts_add_none(client, member, other_member, django_assert_num_queries):
+    project = make_project(member, title="Four measures")
+    make_measure(project, FALLING[:12], name="Only one")
+    adopter = services.adopt_project(user=other_member, source=project)
+    adopter.get_latest_revision().publish()
+    client.get(project.url)  # warm caches (site root paths, content types)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(project.url)
+    for n in range(3):
+        make_measure(project, [(i * 7919 + n) % 97 + 100 for i in range(200)], name=f"Measure {n}")
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(project.url)
+    assert response.content.decode().count("<svg") >= 4
+    assert len(large.captured_queries) == len(small.captured_queries)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(project.url)
+    assert not any("projects_datapoint" in query["sql"] for query in large.captured_queries)
+
+
+def test_index_filters_sorts_and_paginates_in_constant_queries(client, member, django_assert_max_num_queries):
+    priority = make_priority("Discharge")
+    index_url = ProjectPage.objects.first().get_parent().url if ProjectPage.objects.exists() else None
+    first = make_project(member, title="Alpha", priorities=[priority], stage="sustained", care_setting="acute")
+    make_measure(first, FALLING)
+    make_project(member, title="Beta", stage="idea")
+    index_url = first.get_parent().url
+    response = client.get(index_url, {"priority": priority.pk})
+    html = response.content.decode()
+    assert "Alpha" in html and "Beta" not in html
+    response = client.get(index_url, {"sort": "title"})
+    html = response.content.decode()
+    assert html.index("Alpha") < html.index("Beta")
+    assert "sustained improvement" in html
+
+    client.get(index_url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(index_url)
+    for i in range(25):
+        make_project(member, title=f"Project {i}")
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(index_url)
+    assert "Page 2 of 2" in response.content.decode()
+    assert len(large.captured_queries) <= len(small.captured_queries) + 1  # + the paginator's count query
+
+
+def test_priority_rolls_up_stages_sustained_improvement_and_spread(client, member, other_member):
+    priority = make_priority("Domiciliary care", why_it_matters="People wait at home for care.")
+    source = make_project(member, title="Care packages", priorities=[priority], stage="sustained")
+    make_measure(source, FALLING, measure_type="outcome")
+    make_project(member, title="Another", priorities=[priority], stage="testing")
+    adopted = services.adopt_project(user=other_member, source=source)
+    adopted.get_latest_revision().publish()
+    response = client.get(priority.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    rollup = response.context["rollup"]
+    assert rollup["total"] == 3  # the adoption keeps the priority
+    assert rollup["sustained"] == 1
+    assert rollup["spread"] == 1 and rollup["adopters"] == 1
+    assert {s["value"]: s["count"] for s in rollup["stages"]}["testing"] == 2
+    assert "Sustained improvement on an outcome measure" in html
+
+
+def test_home_shows_priorities_bright_spots_and_latest(client, member, leader):
+    priority = make_priority("Ambulance handover")
+    project = make_project(member, title="Handover in 30 minutes", priorities=[priority])
+    services.feature_bright_spot(user=leader, project=project, note="Cut handover delays")
+    html = client.get("/").content.decode()
+    assert "Our improvement priorities" in html and "Ambulance handover" in html
+    assert "Bright spots" in html and "Handover in 30 minutes" in html
+    assert "Latest improvement stories" in html
+
+
+def test_measure_csv_download_round_trips(client, member):
+    project = make_project(member)
+    measure = make_measure(project, [5, 6.5, 7])
+    response = client.get(reverse("projects:measure_csv", args=[project.pk, measure.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().splitlines() == ["date,value", "2022-10-01,5", "2022-11-01,6.5", "2022-12-01,7"]
+
+
+def test_handover_pack_has_aim_changes_definitions_log_and_contacts(client, member):
+    project = make_project(member, aim="Halve waits", changes="Zero-day list")
+    measure = make_measure(project, FALLING)
+    services.add_annotation(user=member, measure=measure, when=measure.points.first().date, label="PDSA 1: huddle")
+    html = client.get(reverse("projects:handover", args=[project.pk])).content.decode()
+    for text in ("Halve waits", "Zero-day list", measure.operational_definition, "PDSA 1: huddle", member.display_name):
+        assert text in html
+
+
+def test_community_sections_list_linked_live_projects_and_priorities(rf, member, home_page):
+    from wagtail import hooks
+
+    from communities.models import CommunityIndexPage, CommunityPage
+
+    index = CommunityIndexPage.objects.first()
+    if index is None:
+        index = CommunityIndexPage(title="Communities", slug="communities")
+        home_page.add_child(instance=index)
+    community = CommunityPage(title="Frailty network", slug="frailty-network", purpose="Frailty")
+    index.add_child(instance=community)
+    priority = make_priority("Frailty", communities=[community])
+    make_project(member, title="Linked and live", communities=[community])
+    make_project(member, title="Linked draft", communities=[community], publish=False)
+    request = rf.get("/")
+    request.user = member
+    sections = [hook(request, community) for hook in hooks.get_hooks("boost_community_sections")]
+    by_key = {section["key"]: section for section in sections if section}
+    assert [p.title for p in by_key["projects"]["items"]] == ["Linked and live"]
+    assert by_key["priorities"]["items"] == [priority]
+
+
+def test_priority_page_queries_do_not_grow_with_its_projects(client, member, other_member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    priority = make_priority("Discharge")
+    first = make_project(member, title="First", priorities=[priority])
+    make_measure(first, FALLING, measure_type="outcome")
+    client.get(priority.url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(priority.url)
+    for i in range(12):
+        project = make_project(member, title=f"More {i}", priorities=[priority])
+        make_measure(project, FALLING[: 5 + i])
+    services.adopt_project(user=other_member, source=first).get_latest_revision().publish()
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(priority.url)
+    assert response.context["rollup"]["total"] == 14
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_dashboard_shows_curators_the_review_queue_and_members_their_stories(client, member, curator):
+    project = make_project(member, title="Mine, published")
+    draft = services.start_project(author=member, title="Waiting", data=READY)
+    services.submit_for_review(user=member, project=draft)
+    client.force_login(curator)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "1 story is waiting for your review." in html
+    client.force_login(member)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "Review improvement stories" not in html
+    assert project.title in html
