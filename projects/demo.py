@@ -243,13 +243,24 @@ def load(context: DemoContext) -> None:
                 "counted on the first working day of each month from the care management system.",
                 "unit": "people",
                 "better": "lower",
-                "data": list(zip(domcare_months, _series(803, 270, 18, 6, 18, seed=1), strict=True)),
+                # Six stable months, the fall as the scheduling system rolled out, then a new,
+                # lower steady state: limits are recalculated once the new process has settled.
+                "data": list(
+                    zip(
+                        domcare_months,
+                        [803, 812, 795, 806, 798, 809, 742, 640, 520, 410, 330, 301, 288, 296, 279, 284, 275, 270],
+                        strict=True,
+                    )
+                ),
                 "annotations": [
                     (date(2022, 11, 1), "Ecosystem mapping workshops"),
                     (date(2023, 4, 1), "Scheduling system live"),
                     (date(2023, 6, 1), "PDSA: weekly longest-wait huddle"),
                 ],
-                "phases": [(date(2023, 4, 1), "Scheduling system live: limits recalculated")],
+                "phases": [
+                    (date(2023, 4, 1), "Scheduling system rolling out"),
+                    (date(2023, 9, 1), "New steady state: limits recalculated"),
+                ],
             },
             {
                 "name": "Care hours released by scheduling",

@@ -100,7 +100,9 @@ def start(request):
         else:
             messages.success(request, "Your draft is saved. Only your team can see it until a curator publishes it.")
             return redirect("projects:edit", project.pk, "problem")
-    return render(request, "projects/story_step.html", {"form": form, "step_label": "About the project", "nav": None})
+    return render(
+        request, "projects/story_step.html", {"form": form, "step_label": "About the project", "step_nav": None}
+    )
 
 
 @login_required
@@ -132,7 +134,7 @@ def edit(request, pk: int, step: str):
             "project": project,
             "draft": draft,
             "step_label": label,
-            "nav": _nav(project, step),
+            "step_nav": _nav(project, step),
             **_status(project),
         },
     )
@@ -163,7 +165,7 @@ def team(request, pk: int):
     return render(
         request,
         "projects/team.html",
-        {"form": form, "project": project, "members": members, "nav": _nav(project, "team"), **_status(project)},
+        {"form": form, "project": project, "members": members, "step_nav": _nav(project, "team"), **_status(project)},
     )
 
 
@@ -230,7 +232,7 @@ def submit(request, pk: int):
             "draft": draft,
             "completeness": draft.completeness,
             "reasons": reasons,
-            "nav": _nav(project, "submit"),
+            "step_nav": _nav(project, "submit"),
             "measure_count": Measure.objects.filter(project=project).count(),
             "attachments": list(draft.attachments.all()),
             "attachment_form": attachment_form,
@@ -312,7 +314,7 @@ def measures(request, pk: int):
             "project": project,
             "form": form,
             "measures": Measure.objects.filter(project=project).defer("chart_svg"),
-            "nav": _nav(project, "measures"),
+            "step_nav": _nav(project, "measures"),
             **_status(project),
         },
     )
@@ -368,7 +370,7 @@ def measure(request, pk: int, measure_pk: int):
             "points": item.points.all(),
             "annotations": item.annotations.all(),
             "phases": item.phases.all(),
-            "nav": _nav(project, "measures"),
+            "step_nav": _nav(project, "measures"),
         },
     )
 

@@ -57,6 +57,6 @@ def test_every_page_is_valid_html(crawled, tmp_path):
         timeout=600,
     )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
-    where = {path.as_uri(): label for path, label in files}
+    where = {path.as_uri().replace("file:///", "file:/"): label for path, label in files}
     errors = [f"{where.get(m.get('url'), m.get('url'))}: line {m.get('lastLine')}: {m['message']}" for m in messages]
     assert not errors, "\n".join(errors[:40])

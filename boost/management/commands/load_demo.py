@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 
@@ -42,9 +43,16 @@ class Command(BaseCommand):
             (10, users.load),
             *[hook() for hook in hooks.get_hooks("boost_demo_loaders")],
         ]
-        with transaction.atomic():
-            for _, loader in sorted(loaders, key=lambda item: item[0]):
-                loader(context)
+        # Wagtail logs every page created and published; for a bulk load that is noise.
+        wagtail_log = logging.getLogger("wagtail")
+        previous_level = wagtail_log.level
+        wagtail_log.setLevel(logging.WARNING)
+        try:
+            with transaction.atomic():
+                for _, loader in sorted(loaders, key=lambda item: item[0]):
+                    loader(context)
+        finally:
+            wagtail_log.setLevel(previous_level)
         if not options["quiet"]:
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
             self.stdout.write(f"  Admin login:  admin@boost.localhost / {context.password}")
