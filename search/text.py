@@ -170,8 +170,8 @@ def highlight(text: str, query_words: list[str], *, max_words: int = 32) -> Safe
                 best, best_count = h, count
         start_word = max(0, best - 4)
     end_word = min(len(word_positions), start_word + max_words)
-    first_part = word_positions[start_word]
-    last_part = word_positions[end_word - 1]
+    first_part = word_positions[start_word] if start_word > 0 else 0
+    last_part = word_positions[end_word - 1] if end_word < len(word_positions) else len(parts) - 1
     out: list[str] = ["… " if start_word > 0 else ""]
     for i in range(first_part, last_part + 1):
         piece = html.escape(parts[i])

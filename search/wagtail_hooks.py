@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from search.backends import get_backend
+from search import backends
 from search.models import SearchSynonym
 
 
@@ -27,4 +27,4 @@ register_snippet(SearchSynonymViewSet)
 @hooks.register("boost_search_health")
 def search_health() -> dict[str, Any]:
     """Raises when the engine cannot answer; /health/ then reports search as an error."""
-    return get_backend().health()
+    return backends.get_backend().health()
