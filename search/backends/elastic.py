@@ -52,7 +52,7 @@ from search.query import (
     Suggestion,
     SuggestQuery,
 )
-from search.text import highlight
+from search.text import highlight, parse_query
 
 logger = logging.getLogger(__name__)
 
@@ -176,10 +176,16 @@ def facet_filter(filters: dict[str, list[str]]) -> list[Q]:
     return [Q("terms", **{f"facet_{name}": values}) for name, values in filters.items()]
 
 
+def engine_text(raw: str) -> str:
+    """The user's own words, cleaned of syntax; synonyms are the analyzer's job here."""
+    parsed = parse_query(raw, expand_synonyms=False)
+    return " ".join(token for clause in parsed.clauses for alternative in clause.alternatives for token in alternative)
+
+
 def build_search(query: SearchQuery, index: str) -> Search:
     """The exact request body for a results page (tests assert on ``.to_dict()``)."""
     filters = [*permission_filter(query.viewer), *facet_filter(query.filters)]
-    text = " ".join(query.parsed.all_words) if not query.parsed.is_empty else ""
+    text = engine_text(query.text)
     if text:
         must: list[Q] = [Q("multi_match", query=text, fields=TEXT_FIELDS, type="cross_fields", operator="and")]
     else:
@@ -203,7 +209,7 @@ def build_search(query: SearchQuery, index: str) -> Search:
         collate_filter = [clause.to_dict() for clause in filters]
         search = search.suggest(
             "did_you_mean",
-            query.text,
+            text,
             phrase={
                 "field": "spell",
                 "size": 1,
@@ -229,7 +235,7 @@ def build_suggest(query: SuggestQuery, index: str) -> Search:
     """Suggestions as you type: ``bool_prefix`` on the title, with the permission filter."""
     matched = Q(
         "multi_match",
-        query=query.text,
+        query=engine_text(query.text),
         type="bool_prefix",
         fields=["title.prefix", "title.prefix._2gram", "title.prefix._3gram"],
     )
@@ -380,7 +386,8 @@ class ElasticsearchBackend:
         facets: dict[str, list[FacetValue]] = {}
         aggregations = response.aggregations if hasattr(response, "aggregations") else {}
         for name in FACETS:
-            buckets = {b.key: b.doc_count for b in getattr(aggregations, name, {"buckets": []}).buckets}
+            aggregation = getattr(aggregations, name, None)
+            buckets = {b.key: b.doc_count for b in aggregation.buckets} if aggregation is not None else {}
             for selected in query.filters.get(name, []):
                 buckets.setdefault(selected, 0)
             if buckets:
