@@ -326,7 +326,7 @@ def test_search_reads_the_response_into_results(db):
     assert results.hits[0].type_label == "Project write-up"
     assert [(v.value, v.count) for v in results.facets["type"]] == [("writeup", 1)]
     index, body = backend._client.searches[0]
-    assert index == "boost-documents"
+    assert index == ["boost-documents"]
     assert body["query"]["function_score"]["query"]["bool"]["filter"][0] == {"term": {"members_only": False}}
 
 
