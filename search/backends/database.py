@@ -189,20 +189,22 @@ class DatabaseBackend:
             f"(-bm25(search_fts, {SQLITE_WEIGHTS})) * e.boost",
         )
 
-    @staticmethod
-    def _permission(viewer: Viewer) -> tuple[str, list[Any]]:
+    def _permission(self, viewer: Viewer) -> tuple[str, list[Any]]:
+        # On SQLite a unary "+" keeps the planner from driving the query off the is_private
+        # index (scanning every public row, then testing MATCH on each): FTS5 must lead.
+        plus = "+" if self.vendor == "sqlite" else ""
         parts: list[str] = []
         params: list[Any] = []
         if not viewer.authenticated:
-            parts.append("e.members_only = %s")
+            parts.append(f"{plus}e.members_only = %s")
             params.append(False)
         if not viewer.sees_all:
             if viewer.community_ids:
                 ids = sorted(viewer.community_ids)
-                parts.append(f"(e.is_private = %s OR e.community_id IN ({', '.join(['%s'] * len(ids))}))")
+                parts.append(f"({plus}e.is_private = %s OR e.community_id IN ({', '.join(['%s'] * len(ids))}))")
                 params.extend([False, *ids])
             else:
-                parts.append("e.is_private = %s")
+                parts.append(f"{plus}e.is_private = %s")
                 params.append(False)
         return " AND ".join(parts) or "1 = 1", params
 
