@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("communities/", include("communities.urls")),
     path("improvement/", include("projects.urls")),
+    path("search/", include("search.urls")),
     path("sitemap.xml", sitemap),
 ]
 

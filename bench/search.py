@@ -1,0 +1,136 @@
+"""Search benchmark: indexing throughput and query p50/p95 on the database backend.
+
+    .venv/bin/python bench/search.py                       # SQLite file in /tmp
+    DATABASE_URL=postgres://user@127.0.0.1:PORT/db .venv/bin/python bench/search.py
+    options: --sizes 10000,100000  --messages 0  --repeat 5
+
+For each size it grows the synthetic corpus (search/corpus.py, written straight into the index)
+to that many write-ups (plus --messages messages per size step), then times 20 representative
+queries as an anonymous reader and as a member of three communities: the engine alone
+(``SearchQuery.run()``) and the whole results page (Django test client GET /search/?q=...).
+Prints figures only; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boost.settings.test")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/boost-search-bench.sqlite3")
+
+QUERIES = [
+    "discharge",
+    "frailty",
+    "domiciliary care package",
+    "dom care",
+    "A&E",
+    "emergency department handover",
+    "skin cancer 62 days",
+    "MSK physiotherapy self-referral",
+    "virtual ward remote monitoring",
+    "COPD medication review",
+    "mental health crisis peer support",
+    "length of stay",
+    "trusted assessors",
+    "scheduling system care hours",
+    "falls care home",
+    "stroke survivors",
+    "dementia carers",
+    "readmissions within 30 days",
+    "single point of access multidisciplinary",
+    "Eastport huddle tracking list",
+]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--messages", type=int, default=0, help="messages added at each size step")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from search.backends import get_backend
+    from search.corpus import messages, writeups
+    from search.models import SearchEntry
+    from search.permissions import Viewer
+    from search.query import SearchQuery
+
+    call_command("migrate", verbosity=0)
+    backend = get_backend()
+    print(f"backend={backend.name} database={connection.vendor} {connection.settings_dict['NAME']}")
+    keys = list(SearchEntry.objects.filter(key__regex=r"^(writeup|message):syn-").values_list("key", flat=True))
+    for n in range(0, len(keys), 5000):
+        backend.delete(keys[n : n + 5000])
+    have_writeups = have_messages = 0
+    client = Client()
+    member = Viewer(authenticated=True, community_ids=frozenset({3, 10, 25}))
+    for size in (int(s) for s in args.sizes.split(",")):
+        for label, source, count in (
+            ("write-ups", writeups(size - have_writeups, start=have_writeups), size - have_writeups),
+            ("messages", messages(args.messages, start=have_messages), args.messages),
+        ):
+            if count <= 0:
+                continue
+            started = time.perf_counter()
+            batch = []
+            for document in source:
+                batch.append(document)
+                if len(batch) == 2000:
+                    backend.index(batch)
+                    batch = []
+            backend.index(batch)
+            elapsed = time.perf_counter() - started
+            print(f"  indexed {count} {label} in {elapsed:.1f}s = {count / elapsed:.0f} docs/s")
+        have_writeups, have_messages = size, have_messages + args.messages
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE search_searchentry; ANALYZE search_searchfacet")
+        for viewer_label, viewer in (("anonymous", Viewer.anonymous()), ("member", member)):
+            engine: list[float] = []
+            totals = []
+            for _ in range(args.repeat):
+                for text in QUERIES:
+                    started = time.perf_counter()
+                    results = SearchQuery(text=text, viewer=viewer).run()
+                    engine.append((time.perf_counter() - started) * 1000)
+                    totals.append(results.total)
+            print(
+                f"{size:>7} write-ups, {have_messages} messages, {viewer_label:>9}: engine p50 "
+                f"{percentile(engine, 50):6.1f} ms  p95 {percentile(engine, 95):6.1f} ms  "
+                f"(median hits {statistics.median(totals):.0f})"
+            )
+        page: list[float] = []
+        for _ in range(args.repeat):
+            for text in QUERIES:
+                started = time.perf_counter()
+                response = client.get("/search/", {"q": text})
+                page.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.status_code
+        print(
+            f"{size:>7} write-ups, anonymous results page: p50 {percentile(page, 50):6.1f} ms  "
+            f"p95 {percentile(page, 95):6.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

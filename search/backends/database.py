@@ -1,0 +1,395 @@
+# ruff: noqa: S608 - SQL here is assembled from constant fragments; every value is a bound parameter.
+"""The database backend: SQLite FTS5 on the embedded default, PostgreSQL full text otherwise.
+
+Ranking: SQLite ``bm25(search_fts, 10, 4, 1)`` (title > summary > body); PostgreSQL
+``ts_rank`` over the A/B/C-weighted ``search_vector``. Both multiply by the document's
+``boost`` (freshness and evidence). Every statement carries the viewer's permission filter.
+
+A results page costs a constant three statements: facet counts (whose "type" counts give the
+total, so there is no separate COUNT), the page of hits, and, only when nothing matched, the
+"did you mean" look-ups. Nothing on the read path writes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+
+from search import registry
+from search.documents import SearchDocument
+from search.models import SearchEntry, SearchFacet, SearchTerm
+from search.permissions import Viewer
+from search.query import (
+    FACETS,
+    MAX_FACET_VALUES,
+    FacetValue,
+    Hit,
+    SearchQuery,
+    SearchResults,
+    SearchUnavailable,
+    Suggestion,
+    SuggestQuery,
+)
+from search.text import STOPWORDS, Clause, ParsedQuery, highlight, parse_query, words_of
+
+SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
+VOCAB_RE = re.compile(r"[^\W\d_]{3,30}", re.UNICODE)
+MAX_TERMS_PER_DOCUMENT = 400
+
+
+def fts5_expression(clauses: list[Clause], *, prefix_last: bool = False, column: str | None = None) -> str:
+    """An FTS5 MATCH expression built only from word tokens (never from raw input)."""
+    parts = []
+    for n, clause in enumerate(clauses):
+        alternatives = []
+        for alternative in clause.alternatives:
+            words = [w for token in alternative for w in words_of(token)]
+            if not words:
+                continue
+            phrase = '"' + " ".join(words) + '"'
+            if prefix_last and n == len(clauses) - 1 and len(clause.alternatives) == 1:
+                phrase += "*"
+            alternatives.append(phrase)
+        if alternatives:
+            parts.append("(" + " OR ".join(alternatives) + ")")
+    expression = " AND ".join(parts)
+    if column and expression:
+        expression = f"{column} : ({expression})"
+    return expression
+
+
+def tsquery_expression(clauses: list[Clause], *, prefix_last: bool = False, weight: str = "") -> str:
+    """A ``to_tsquery`` expression built only from word tokens: phrases with ``<->``,
+    synonyms with ``|``, clauses with ``&``. (Synonym OR-groups are why this is built rather
+    than passed to ``websearch_to_tsquery``.)"""
+    parts = []
+    for n, clause in enumerate(clauses):
+        alternatives = []
+        for alternative in clause.alternatives:
+            words = [w for token in alternative for w in words_of(token)]
+            if not words:
+                continue
+            suffix = weight and f":{weight}"
+            if prefix_last and n == len(clauses) - 1 and len(clause.alternatives) == 1:
+                words[-1] = f"{words[-1]}:*{weight}"
+                words[:-1] = [f"{w}{suffix}" for w in words[:-1]]
+            else:
+                words = [f"{w}{suffix}" for w in words]
+            alternatives.append("(" + " <-> ".join(words) + ")")
+        if alternatives:
+            parts.append("(" + " | ".join(alternatives) + ")")
+    return " & ".join(parts)
+
+
+class DatabaseBackend:
+    """Search over the ``search_searchentry`` table with the database's own full-text engine."""
+
+    name = "database"
+
+    @property
+    def vendor(self) -> str:
+        return connection.vendor
+
+    # --- writing -------------------------------------------------------------------------
+    def index(self, documents: list[SearchDocument]) -> None:
+        if not documents:
+            return
+        with transaction.atomic():
+            keys = [d.key for d in documents]
+            SearchFacet.objects.filter(entry__key__in=keys).delete()
+            SearchEntry.objects.filter(key__in=keys).delete()
+            entries = SearchEntry.objects.bulk_create(
+                [
+                    SearchEntry(
+                        key=d.key,
+                        doc_type=d.doc_type,
+                        object_id=d.object_id,
+                        title=d.title[:300],
+                        summary=d.summary,
+                        body=d.body,
+                        url=d.url,
+                        community_id=d.community_id,
+                        is_private=d.is_private,
+                        members_only=d.members_only,
+                        published_at=d.published_at,
+                        boost=d.boost,
+                        key_facts=d.key_facts,
+                        facets=d.all_facets(),
+                    )
+                    for d in documents
+                ],
+                batch_size=500,
+            )
+            SearchFacet.objects.bulk_create(
+                [
+                    SearchFacet(entry_id=entry.pk, name=name, value=value[:200])
+                    for entry, d in zip(entries, documents, strict=True)
+                    for name, values in d.all_facets().items()
+                    for value in dict.fromkeys(values)
+                ],
+                batch_size=2000,
+            )
+            self._add_terms(documents)
+
+    def _add_terms(self, documents: list[SearchDocument]) -> None:
+        terms: set[str] = set()
+        for d in documents:
+            words = VOCAB_RE.findall(f"{d.title} {d.summary} {d.body}".lower())
+            terms.update(list(dict.fromkeys(words))[:MAX_TERMS_PER_DOCUMENT])
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(term=t, length=len(t)) for t in terms], ignore_conflicts=True, batch_size=2000
+        )
+
+    def delete(self, keys: list[str]) -> None:
+        with transaction.atomic():
+            SearchFacet.objects.filter(entry__key__in=keys).delete()
+            SearchEntry.objects.filter(key__in=keys).delete()
+
+    def rebuild(self, documents: Iterable[SearchDocument], batch_size: int = 500) -> int:
+        """One transaction: readers keep seeing the old index until the new one commits."""
+        count = 0
+        with transaction.atomic():
+            SearchFacet.objects.all().delete()
+            SearchEntry.objects.all().delete()
+            SearchTerm.objects.all().delete()
+            batch: list[SearchDocument] = []
+            for document in documents:
+                batch.append(document)
+                if len(batch) >= batch_size:
+                    self.index(batch)
+                    count += len(batch)
+                    batch = []
+            self.index(batch)
+            count += len(batch)
+        return count
+
+    # --- reading -------------------------------------------------------------------------
+    def _match(self, parsed: ParsedQuery) -> tuple[str, list[Any], str, list[Any], str]:
+        """FROM clause and params, match condition and params, score expression."""
+        if parsed.is_empty:
+            return "search_searchentry e", [], "1 = 1", [], "e.boost"
+        if self.vendor == "postgresql":
+            return (
+                "search_searchentry e CROSS JOIN to_tsquery('english', %s) q",
+                [tsquery_expression(parsed.clauses)],
+                "e.search_vector @@ q",
+                [],
+                "ts_rank(e.search_vector, q) * e.boost",
+            )
+        return (
+            "search_fts JOIN search_searchentry e ON e.id = search_fts.rowid",
+            [],
+            "search_fts MATCH %s",
+            [fts5_expression(parsed.clauses)],
+            f"(-bm25(search_fts, {SQLITE_WEIGHTS})) * e.boost",
+        )
+
+    def _permission(self, viewer: Viewer) -> tuple[str, list[Any]]:
+        # On SQLite a unary "+" keeps the planner from driving the query off the is_private
+        # index (scanning every public row, then testing MATCH on each): FTS5 must lead.
+        plus = "+" if self.vendor == "sqlite" else ""
+        parts: list[str] = []
+        params: list[Any] = []
+        if not viewer.authenticated:
+            parts.append(f"{plus}e.members_only = %s")
+            params.append(False)
+        if not viewer.sees_all:
+            if viewer.community_ids:
+                ids = sorted(viewer.community_ids)
+                parts.append(f"({plus}e.is_private = %s OR e.community_id IN ({', '.join(['%s'] * len(ids))}))")
+                params.extend([False, *ids])
+            else:
+                parts.append(f"{plus}e.is_private = %s")
+                params.append(False)
+        return " AND ".join(parts) or "1 = 1", params
+
+    @staticmethod
+    def _facet_filters(filters: dict[str, list[str]]) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for name, values in filters.items():
+            placeholders = ", ".join(["%s"] * len(values))
+            parts.append(
+                f"e.id IN (SELECT entry_id FROM search_searchfacet WHERE name = %s AND value IN ({placeholders}))"
+            )
+            params.extend([name, *values])
+        return " AND ".join(parts) or "1 = 1", params
+
+    def _base(self, parsed: ParsedQuery, viewer: Viewer, filters: dict[str, list[str]]):
+        from_sql, from_params, match_sql, match_params, score = self._match(parsed)
+        perm_sql, perm_params = self._permission(viewer)
+        facet_sql, facet_params = self._facet_filters(filters)
+        where = f"{match_sql} AND {perm_sql} AND {facet_sql}"
+        return from_sql, where, [*from_params, *match_params, *perm_params, *facet_params], score
+
+    def _facet_counts(self, from_sql: str, where: str, params: list[Any]) -> dict[str, dict[str, int]]:
+        sql = (
+            "SELECT f.name, f.value, COUNT(*) FROM search_searchfacet f "
+            f"WHERE f.entry_id IN (SELECT e.id FROM {from_sql} WHERE {where}) GROUP BY f.name, f.value"
+        )
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for name, value, count in cursor.fetchall():
+                counts[name][value] = count
+        return counts
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        try:
+            return self._search(query)
+        except DatabaseError as exc:
+            raise SearchUnavailable(f"database search failed: {exc.__class__.__name__}") from exc
+
+    def _search(self, query: SearchQuery) -> SearchResults:
+        parsed = query.parsed
+        from_sql, where, params, score = self._base(parsed, query.viewer, query.filters)
+        counts = self._facet_counts(from_sql, where, params)
+        total = sum(counts.get("type", {}).values())
+        facets = self._facet_values(counts, query.filters)
+        num_pages = max(1, -(-total // query.per_page))
+        if query.page > num_pages:
+            query.page = num_pages  # out of range: show the last page, and say so in the view
+            query.page_clamped = True
+        hits: list[Hit] = []
+        if total:
+            order = (
+                "score DESC, e.id"
+                if query.sort == "relevance" and not parsed.is_empty
+                else ("e.published_at DESC NULLS LAST, e.id DESC")
+            )
+            sql = (
+                "SELECT e.id, e.doc_type, e.title, e.url, e.summary, e.body, e.key_facts, e.published_at, "
+                f"{score} AS score FROM {from_sql} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+            )
+            words = parsed.all_words
+            for entry in SearchEntry.objects.raw(sql, [*params, query.per_page, query.offset]):
+                hits.append(
+                    Hit(
+                        doc_type=entry.doc_type,
+                        type_label=registry.label(entry.doc_type),
+                        title=entry.title,
+                        url=entry.url,
+                        snippet=highlight(entry.summary or entry.body, words)
+                        if not words or _contains_any(entry.summary, words) or not entry.body
+                        else highlight(entry.body, words),
+                        key_facts=list(entry.key_facts or []),
+                        published_at=entry.published_at,
+                        score=float(entry.score or 0),
+                    )
+                )
+        did_you_mean = None
+        if total == 0 and not parsed.is_empty:
+            did_you_mean = self._did_you_mean(query)
+        return SearchResults(query=query, hits=hits, total=total, facets=facets, did_you_mean=did_you_mean)
+
+    @staticmethod
+    def _facet_values(counts: dict[str, dict[str, int]], filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
+        facets: dict[str, list[FacetValue]] = {}
+        for name in FACETS:
+            values = dict(counts.get(name, {}))
+            for selected in filters.get(name, []):
+                values.setdefault(selected, 0)
+            if not values:
+                continue
+            ordered = sorted(values.items(), key=lambda kv: (-int(kv[0]) if name == "year" else -kv[1], kv[0]))
+            facets[name] = [
+                FacetValue(value=value, count=count, selected=value in filters.get(name, []), name=name)
+                for value, count in ordered[:MAX_FACET_VALUES]
+            ]
+        return facets
+
+    def _count(self, parsed: ParsedQuery, viewer: Viewer, filters: dict[str, list[str]]) -> int:
+        from_sql, where, params, _ = self._base(parsed, viewer, filters)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {from_sql} WHERE {where} LIMIT 1) hit", params)
+            return cursor.fetchone()[0]
+
+    def _did_you_mean(self, query: SearchQuery) -> str | None:
+        """Closest indexed words for unknown query words, offered only if the corrected query
+        finds something this viewer may see (so private vocabulary is never revealed)."""
+        words = [
+            w
+            for w in dict.fromkeys(parse_query(query.text, expand_synonyms=False).all_words)
+            if w.isalpha() and len(w) >= 3 and w not in STOPWORDS
+        ]
+        if not words:
+            return None
+        known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True))
+        unknown = [w for w in words if w not in known][:4]
+        if not unknown:
+            return None
+        lengths = [len(w) for w in unknown]
+        first_letters = sorted({w[0] for w in unknown})
+        candidates = list(
+            SearchTerm.objects.filter(
+                term__regex=r"^[" + "".join(re.escape(c) for c in first_letters) + "]",
+                length__gte=min(lengths) - 2,
+                length__lte=max(lengths) + 2,
+            ).values_list("term", flat=True)[:20000]
+        )
+        corrected = query.text.lower()
+        changed = False
+        for word in unknown:
+            pool = [c for c in candidates if c[0] == word[0] and abs(len(c) - len(word)) <= 2]
+            match = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
+            if match:
+                corrected = re.sub(rf"\b{re.escape(word)}\b", match[0], corrected)
+                changed = True
+        if not changed:
+            return None
+        if self._count(parse_query(corrected), query.viewer, query.filters) == 0:
+            return None
+        return corrected
+
+    def suggest(self, query: SuggestQuery) -> list[Suggestion]:
+        parsed = parse_query(query.text, expand_synonyms=False)
+        perm_sql, perm_params = self._permission(query.viewer)
+        if self.vendor == "postgresql":
+            sql = (
+                "SELECT e.id, e.title, e.url, e.doc_type, ts_rank(e.search_vector, q) * e.boost AS score "
+                "FROM search_searchentry e CROSS JOIN to_tsquery('english', %s) q "
+                f"WHERE e.search_vector @@ q AND {perm_sql} ORDER BY score DESC, e.id LIMIT %s"
+            )
+            params = [tsquery_expression(parsed.clauses, prefix_last=True, weight="A"), *perm_params, query.limit]
+        else:
+            sql = (
+                f"SELECT e.id, e.title, e.url, e.doc_type, (-bm25(search_fts, {SQLITE_WEIGHTS})) * e.boost AS score "
+                "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s AND {perm_sql} ORDER BY score DESC, e.id LIMIT %s"
+            )
+            params = [fts5_expression(parsed.clauses, prefix_last=True, column="title"), *perm_params, query.limit]
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+        except DatabaseError as exc:
+            raise SearchUnavailable("database suggestions failed") from exc
+        return [
+            Suggestion(title=title, url=url, doc_type=doc_type, type_label=registry.label(doc_type))
+            for _, title, url, doc_type, _ in rows
+        ]
+
+    def health(self) -> dict[str, Any]:
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT 1 FROM search_searchentry WHERE search_vector @@ to_tsquery('english', 'health') LIMIT 1"
+                )
+                engine = "postgresql-fts"
+            else:
+                cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH '\"health\"' LIMIT 1")
+                engine = "sqlite-fts5"
+            cursor.fetchall()
+        return {"backend": self.name, "engine": engine}
+
+
+def _contains_any(text: str, words: list[str]) -> bool:
+    from search.text import crude_stem
+
+    lowered = (text or "").lower()
+    return any(crude_stem(w) in lowered for w in words if w not in STOPWORDS)

@@ -1,0 +1,338 @@
+"""Search documents: one class per indexed type, each building a plain ``SearchDocument``.
+
+A document class names its model (as an app label string, so search/ imports no content app at
+import time), says which objects may be indexed (``should_index``) and fills each field of
+``SearchDocument`` through a ``prepare_<field>`` method. Both backends index the same
+``SearchDocument``, so the database and Elasticsearch paths cannot disagree on content or
+permissions.
+
+Adding a type (project write-ups, priorities, events, discussion threads/messages) is:
+1. a subclass here with ``doc_type``, ``label``, ``model`` and its ``prepare_*`` methods;
+2. ``registry.register(TheDocument)`` at the bottom of this module;
+3. if it depends on other models (a thread's messages, a write-up's measures), an entry in its
+   ``depends_on`` mapping: model label -> function(instance) returning the pks to re-index.
+``search.signals`` connects every registered type's model (and its ``depends_on`` models)
+automatically. See ``FUTURE_TYPES`` below for the intended shape of each.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+
+from search import registry
+
+
+@dataclass
+class SearchDocument:
+    """What every backend indexes. ``community_id``/``is_private``/``members_only`` are the
+    permission fields every query filters on."""
+
+    doc_type: str
+    object_id: str
+    title: str
+    url: str
+    summary: str = ""
+    body: str = ""
+    community_id: int | None = None
+    is_private: bool = False
+    members_only: bool = False
+    published_at: datetime | None = None
+    boost: float = 1.0
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    key_facts: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc_type}:{self.object_id}"
+
+    def all_facets(self) -> dict[str, list[str]]:
+        """Declared facets plus the two every document has: type and year."""
+        values = {name: [v for v in vals if v] for name, vals in self.facets.items()}
+        values["type"] = [self.doc_type]
+        if self.published_at:
+            values["year"] = [str(self.published_at.year)]
+        return {name: vals for name, vals in values.items() if vals}
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+PREPARED_FIELDS = (
+    "title",
+    "url",
+    "summary",
+    "body",
+    "community_id",
+    "is_private",
+    "members_only",
+    "published_at",
+    "boost",
+    "facets",
+    "key_facts",
+)
+
+
+def freshness_boost(published_at: datetime | None, *, evidence: float = 0.0, now: datetime | None = None) -> float:
+    """Ranking multiplier: newer and better-evidenced documents rank higher at equal text match.
+
+    Freshness halves over three years (floor 0.5); ``evidence`` in [0, 1] (e.g. share of a
+    write-up's measures with data, or a bright-spot flag) adds up to 50%.
+    """
+    freshness = 1.0
+    if published_at is not None:
+        age_years = max(0.0, ((now or timezone.now()) - published_at).days / 365.25)
+        freshness = max(0.5, math.pow(0.5, age_years / 3))
+    return round(freshness * (1.0 + 0.5 * max(0.0, min(1.0, evidence))), 4)
+
+
+class DocumentType:
+    """Base class for one indexed type. Subclasses override ``prepare_<field>`` as needed."""
+
+    doc_type: ClassVar[str]
+    label: ClassVar[str]
+    model: ClassVar[str]  # "app_label.ModelName"
+    is_page: ClassVar[bool] = False
+    # model label -> function(instance) -> pks of this type to re-index when that model changes
+    depends_on: ClassVar[dict[str, Callable[[Any], Iterable[Any]]]] = {}
+
+    @classmethod
+    def model_class(cls) -> type[models.Model] | None:
+        try:
+            return apps.get_model(cls.model)
+        except LookupError:
+            return None
+
+    def get_queryset(self) -> models.QuerySet:
+        return self.model_class()._default_manager.all()
+
+    def get_object(self, pk: Any) -> models.Model | None:
+        return self.get_queryset().filter(pk=pk).first()
+
+    def should_index(self, obj: Any) -> bool:
+        return True
+
+    def build(self, obj: Any) -> SearchDocument | None:
+        """The document for ``obj``, or None when it must not be in the index at all."""
+        if obj is None or not self.should_index(obj):
+            return None
+        values = {name: getattr(self, f"prepare_{name}")(obj) for name in PREPARED_FIELDS}
+        return SearchDocument(doc_type=self.doc_type, object_id=str(obj.pk), **values)
+
+    def iter_documents(self, batch_size: int = 500) -> Iterable[SearchDocument]:
+        for obj in self.get_queryset().iterator(chunk_size=batch_size):
+            document = self.build(obj)
+            if document is not None:
+                yield document
+
+    # Defaults; subclasses override what applies.
+    def prepare_title(self, obj: Any) -> str:
+        return str(obj)
+
+    def prepare_url(self, obj: Any) -> str:
+        return obj.get_url() if self.is_page else obj.get_absolute_url()
+
+    def prepare_summary(self, obj: Any) -> str:
+        return ""
+
+    def prepare_body(self, obj: Any) -> str:
+        return ""
+
+    def prepare_community_id(self, obj: Any) -> int | None:
+        return None
+
+    def prepare_is_private(self, obj: Any) -> bool:
+        return False
+
+    def prepare_members_only(self, obj: Any) -> bool:
+        return False
+
+    def prepare_published_at(self, obj: Any) -> datetime | None:
+        return getattr(obj, "first_published_at", None)
+
+    def prepare_boost(self, obj: Any) -> float:
+        return 1.0
+
+    def prepare_facets(self, obj: Any) -> dict[str, list[str]]:
+        return {}
+
+    def prepare_key_facts(self, obj: Any) -> list[str]:
+        return []
+
+
+def stream_text(stream: Any) -> str:
+    """Plain text of a StreamField, for the body field."""
+    from django.utils.html import strip_tags
+
+    parts: list[str] = []
+    for block in stream or []:
+        value = getattr(block, "value", None)
+        rendered = value.source if hasattr(value, "source") else value
+        if isinstance(rendered, dict):
+            rendered = " ".join(str(v) for v in rendered.values() if isinstance(v, str))
+        parts.append(strip_tags(str(rendered or "")))
+    return " ".join(p for p in parts if p).strip()
+
+
+class CommunityDocument(DocumentType):
+    """A community of practice. A private community is findable by everyone only when it is
+    ``discoverable`` (and then only its title and purpose); otherwise only by its members."""
+
+    doc_type = "community"
+    label = "Community"
+    model = "communities.CommunityPage"
+    is_page = True
+    depends_on = {"communities.Membership": lambda membership: [membership.community_id]}
+
+    def get_queryset(self):
+        return self.model_class().objects.live().select_related("care_area")
+
+    def should_index(self, obj) -> bool:
+        return obj.live
+
+    def prepare_title(self, obj) -> str:
+        return obj.title
+
+    def prepare_summary(self, obj) -> str:
+        return " ".join(filter(None, [obj.purpose, obj.learning_question]))
+
+    def prepare_body(self, obj) -> str:
+        if obj.is_private:
+            return ""  # resources of a private community stay inside it
+        return stream_text(obj.resources)
+
+    def prepare_community_id(self, obj) -> int:
+        return obj.pk
+
+    def prepare_is_private(self, obj) -> bool:
+        return obj.is_private and not obj.discoverable
+
+    def prepare_facets(self, obj) -> dict[str, list[str]]:
+        return {"community": [obj.title], "care_area": [obj.care_area.name] if obj.care_area else []}
+
+    def prepare_key_facts(self, obj) -> list[str]:
+        members = obj.memberships.filter(state="active").count()
+        facts = [f"{members} member{'s' if members != 1 else ''}", obj.get_access_display().split(":")[0]]
+        if obj.is_private:
+            facts.append("Private")
+        return facts
+
+
+class PersonDocument(DocumentType):
+    """A person who chose to be findable (``Profile.searchable``), with only what they show to
+    others (``accounts.permissions.visible_fields`` for a stranger)."""
+
+    doc_type = "person"
+    label = "Person"
+    model = "accounts.Profile"
+    depends_on = {"accounts.User": lambda user: [user.profile.pk] if hasattr(user, "profile") else []}
+
+    def get_queryset(self):
+        return self.model_class().objects.select_related("user").prefetch_related("interests")
+
+    def should_index(self, obj) -> bool:
+        return obj.searchable and obj.visibility != "private" and obj.user.is_active
+
+    def _shown(self, obj) -> dict[str, Any]:
+        from django.contrib.auth.models import AnonymousUser
+
+        from accounts.permissions import visible_fields
+
+        return visible_fields(AnonymousUser(), obj)
+
+    def prepare_title(self, obj) -> str:
+        return obj.user.display_name
+
+    def prepare_summary(self, obj) -> str:
+        shown = self._shown(obj)
+        return " · ".join(filter(None, [shown.get("job_title"), shown.get("profession"), shown.get("organisation")]))
+
+    def prepare_body(self, obj) -> str:
+        shown = self._shown(obj)
+        interests = ", ".join(area.name for area in shown.get("interests", []))
+        return " ".join(filter(None, [shown.get("bio", ""), interests]))
+
+    def prepare_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def prepare_members_only(self, obj) -> bool:
+        return obj.visibility == "members"
+
+    def prepare_published_at(self, obj):
+        return obj.user.date_joined
+
+    def prepare_boost(self, obj) -> float:
+        return 0.8  # people should not crowd out the work itself at equal match
+
+    def prepare_facets(self, obj) -> dict[str, list[str]]:
+        shown = self._shown(obj)
+        return {
+            "organisation": [shown["organisation"]] if shown.get("organisation") else [],
+            "care_area": [area.name for area in shown.get("interests", [])],
+        }
+
+    def prepare_key_facts(self, obj) -> list[str]:
+        shown = self._shown(obj)
+        return [v for v in (shown.get("profession"), shown.get("organisation")) if v]
+
+
+class StandardPageDocument(DocumentType):
+    """An about/help/policy page."""
+
+    doc_type = "page"
+    label = "Page"
+    model = "boost.StandardPage"
+    is_page = True
+
+    def get_queryset(self):
+        return self.model_class().objects.live()
+
+    def should_index(self, obj) -> bool:
+        return obj.live and not obj.get_view_restrictions().exists()
+
+    def prepare_title(self, obj) -> str:
+        return obj.title
+
+    def prepare_summary(self, obj) -> str:
+        return obj.intro or obj.search_description
+
+    def prepare_body(self, obj) -> str:
+        return stream_text(obj.body)
+
+    def prepare_boost(self, obj) -> float:
+        return 0.7  # help pages rank below community work at equal match
+
+
+registry.register(CommunityDocument)
+registry.register(PersonDocument)
+registry.register(StandardPageDocument)
+
+
+FUTURE_TYPES = """
+Shapes for the types other branches are building (add each as a class above, then register it):
+
+ProjectWriteUpDocument  doc_type "writeup", label "Project write-up", model "projects.ProjectPage",
+    is_page True. should_index: live and review state approved (never draft/rejected).
+    title; summary = plain-English summary + aim; body = SQUIRE sections' text; community_id = the
+    first linked community only if the write-up is private to it (else None); is_private from that;
+    boost = freshness_boost(first_published_at, evidence=share of measures with >= 12 points,
+    bright spot adds 0.5); facets: priority, community (titles), care_setting, stage,
+    organisation (many), method (many), care_area; key_facts: headline result, stage.
+    depends_on: {"projects.Measure": lambda m: [m.project_id], "projects.DataPoint": ...}.
+PriorityDocument  doc_type "priority", model "projects.PriorityPage": aim, why it matters; facets
+    priority=[title]; key_facts: number of linked projects/communities.
+EventDocument  doc_type "event", model "communities.Event": community_id = event.community_id,
+    is_private = community.is_private; published_at = start; key_facts: date, place/online.
+    depends_on: {"communities.CommunityPage": lambda c: c.events.values_list("pk", flat=True)}
+    so a community turning private re-indexes its events.
+ThreadDocument / MessageDocument  doc_type "thread"/"message", model "discussions.Thread"/"Message":
+    community_id and is_private from the thread's community (or project); should_index False for
+    deleted/hidden messages; url = thread URL + "#message-<pk>"; members_only True.
+"""

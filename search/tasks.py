@@ -1,0 +1,24 @@
+"""Background indexing. Enqueued by search.signals only after the transaction commits."""
+
+from __future__ import annotations
+
+import logging
+
+from django.tasks import task
+
+from search.indexing import update_objects
+from search.query import SearchUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def update_index(doc_type: str, object_ids: list[str]) -> dict[str, int]:
+    """Index or remove these objects. An unavailable engine is logged, not raised: the content
+    change already committed, and ``rebuild_search_index`` repairs any drift."""
+    try:
+        indexed, deleted = update_objects(doc_type, object_ids)
+    except SearchUnavailable:
+        logger.exception("search index update skipped for %s %s", doc_type, object_ids)
+        return {"indexed": 0, "deleted": 0}
+    return {"indexed": indexed, "deleted": deleted}

@@ -1,0 +1,81 @@
+"""The search page, its JSON form and the suggestions endpoint. Thin: parse, run, render.
+
+When the engine is down the page answers HTTP 503 with a friendly explanation (and the JSON
+form a 503 with ``{"error": ...}``): the status tells monitors and tools the truth, the page
+tells people, and every other page of the site keeps working.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from search.permissions import Viewer
+from search.query import FACETS, MAX_PAGE, SORTS, SearchQuery, SearchUnavailable, SuggestQuery
+
+CRUMBS = [{"url": "/", "label": "Home"}]
+UNAVAILABLE = "Search is not available at the moment. Please try again in a few minutes."
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, min(int(raw or 1), MAX_PAGE))
+    except (TypeError, ValueError):
+        return 1
+
+
+def query_from_request(request: HttpRequest) -> SearchQuery:
+    return SearchQuery(
+        text=request.GET.get("q", ""),
+        viewer=Viewer.for_user(request.user),
+        filters={name: request.GET.getlist(name) for name in FACETS},
+        sort=request.GET.get("sort", "relevance"),
+        page=_page_number(request.GET.get("page")),
+    )
+
+
+def _wants_json(request: HttpRequest, api: bool) -> bool:
+    return api or request.GET.get("format") == "json"
+
+
+@require_GET
+def results(request: HttpRequest, api: bool = False) -> HttpResponse:
+    """Search results as HTML (``/search/``) or JSON (``/search/api/`` or ``?format=json``)."""
+    query = query_from_request(request)
+    try:
+        outcome = query.run()
+    except SearchUnavailable:
+        if _wants_json(request, api):
+            return JsonResponse({"error": UNAVAILABLE}, status=503)
+        return render(
+            request,
+            "search/results.html",
+            {"query": query, "unavailable": UNAVAILABLE, "facet_names": FACETS, "crumbs": CRUMBS},
+            status=503,
+        )
+    if _wants_json(request, api):
+        return JsonResponse(outcome.as_json())
+    return render(
+        request,
+        "search/results.html",
+        {
+            "query": query,
+            "results": outcome,
+            "facet_names": FACETS,
+            "sorts": SORTS,
+            "has_filters": bool(query.filters),
+            "crumbs": CRUMBS,
+        },
+    )
+
+
+@require_GET
+def suggest(request: HttpRequest) -> JsonResponse:
+    """Title suggestions as the person types (the header's combobox enhancement)."""
+    query = SuggestQuery(text=request.GET.get("q", ""), viewer=Viewer.for_user(request.user))
+    try:
+        suggestions = query.run()
+    except SearchUnavailable:
+        return JsonResponse({"suggestions": [], "error": UNAVAILABLE}, status=503)
+    return JsonResponse({"query": query.text, "suggestions": [s.as_json() for s in suggestions]})
