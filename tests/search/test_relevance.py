@@ -50,7 +50,7 @@ def test_stemming(corpus):
 
 
 @pytest.fixture
-def demo(django_capture_on_commit_callbacks):
+def demo(db, django_capture_on_commit_callbacks):
     """The demo content, indexed the way it is in real life: by the on-commit signal handlers."""
     from django.core.management import call_command
 
