@@ -280,3 +280,20 @@ def test_demo_content_is_searchable_straight_after_loading(django_capture_on_com
     assert not set(private.values_list("url", flat=True)) & set(
         _urls(SearchQuery(text="", filters={"type": ["event"]}, per_page=50).run())
     )
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_constant_queries_per_results_page_with_real_content(client, member, commit, django_assert_num_queries, size):
+    community = make_community("Waiting well network")
+    with commit():
+        for n in range(size):
+            project = make_project(member, title=f"Waiting list validation {n}", care_setting="acute")
+            make_measure(project, FALLING[: 12 + n % 6], name="People waiting")
+            make_event(community, title=f"Waiting list clinic {n}", days=n + 1)
+    client.force_login(member)
+    client.get("/search/", {"q": "waiting"})  # warm caches (synonyms, site root, settings)
+    # The same 11 as for the synthetic corpus (tests/search/test_views.py): the page reads only the index.
+    with django_assert_num_queries(11):
+        response = client.get("/search/", {"q": "waiting list", "care_setting": "Hospital (acute)"})
+    assert response.status_code == 200
+    assert response.content.decode().count("Waiting list validation") >= min(size, 10)
