@@ -552,7 +552,7 @@ class EventDocument(DocumentType):
 
     def prepare_key_facts(self, obj) -> list[str]:
         facts = ["Cancelled"] if obj.is_cancelled else []
-        facts.append(obj.short_date)
+        facts += [obj.short_date, obj.get_kind_display()]
         if obj.online_url and obj.venue:
             facts.append(f"{obj.venue} and online")
         elif obj.venue:

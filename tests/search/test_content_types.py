@@ -177,7 +177,7 @@ def test_public_event_is_indexed_with_date_and_place(commit):
         event = make_event(community, title="Frailty webinar", description="Coding frailty in primary care.")
     entry = _entry(f"event:{event.pk}")
     assert entry.url == f"/communities/frailty-network/events/{event.pk}/"
-    assert entry.key_facts == [event.short_date, "Online"]
+    assert entry.key_facts == [event.short_date, "Meeting", "Online"]
     assert entry.community_id == community.pk and entry.is_private is False
     assert entry.published_at == event.starts_at
     assert _urls(SearchQuery(text="frailty webinar").run()) == [entry.url]
