@@ -34,7 +34,7 @@ def site_links(request: HttpRequest, site: Site) -> dict[str, list[dict[str, str
     links = cache.get(_cache_key(site))
     if links is not None:
         return links
-    from boost.models import SiteSettings
+    from boost.models import FooterLink
 
     root = site.root_page
     menu_pages: list[Page] = [root, *root.get_children().live().in_menu().specific(defer=True)]
@@ -45,9 +45,10 @@ def site_links(request: HttpRequest, site: Site) -> dict[str, list[dict[str, str
         }
         for page in menu_pages
     ]
+    # Not SiteSettings.for_site(): that creates the row, and reading a page must never write.
     footer = [
         {"label": link.label, "url": link.page.get_url(request=request, current_site=site)}
-        for link in SiteSettings.for_site(site).footer_links.select_related("page")
+        for link in FooterLink.objects.filter(settings__site=site).select_related("page").order_by("sort_order")
         if link.page.live
     ]
     links = {"primary": primary, "footer": [*footer, {"label": "Sitemap", "url": "/sitemap.xml"}]}
