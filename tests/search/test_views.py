@@ -201,12 +201,7 @@ def test_constant_queries_per_results_page(client, member, django_assert_num_que
 def test_read_path_does_not_write(client, corpus, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from wagtail.models import Site
 
-    from boost.models import SiteSettings
-
-    # The site's settings row is created once, by whichever page is served first; not a search write.
-    SiteSettings.for_site(Site.objects.get(is_default_site=True))
     with CaptureQueriesContext(connection) as captured:
         client.get(URL, {"q": "domicilary"})
         client.get(URL, {"q": "frailty", "type": "writeup"})
