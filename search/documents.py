@@ -310,28 +310,269 @@ class StandardPageDocument(DocumentType):
         return 0.7  # help pages rank below community work at equal match
 
 
+def _related_model(label: str):
+    return apps.get_model(label)
+
+
+def _public_titles(communities: Iterable[Any]) -> list[str]:
+    """Titles of communities whose existence is public (open ones and discoverable private ones).
+
+    A write-up or priority is public, so its community facet must not name a private, undiscoverable
+    community to people outside it.
+    """
+    return sorted(c.title for c in communities if c.live and (not c.is_private or c.discoverable))
+
+
+def _latest_data_date(measures: Iterable[Any]) -> datetime | None:
+    """When the newest data point of any measure was taken (from the stored analysis, no query)."""
+    latest = None
+    for measure in measures:
+        rows = (measure.analysis or {}).get("rows") or []
+        if rows:
+            day = datetime.fromisoformat(rows[-1]["date"])
+            latest = max(latest, day) if latest else day
+    if latest is not None and timezone.is_naive(latest):
+        latest = timezone.make_aware(latest, timezone.get_default_timezone())
+    return latest
+
+
+class ProjectWriteUpDocument(DocumentType):
+    """A published improvement story. Only the live (published) version is indexed: drafts, stories in
+    review, rejected or unpublished ones never are (a live story's newer draft stays out until published,
+    because the indexer reads the page row, which Wagtail only changes on publish).
+
+    Ranking: ``freshness_boost`` from the more recent of first publication and the newest data point,
+    with evidence from its measures (share with 12+ points, a sustained improvement) and the bright-spot
+    flag, so a recent, well-measured write-up outranks a stale idea of equal text match.
+    """
+
+    doc_type = "writeup"
+    label = "Project write-up"
+    model = "projects.ProjectPage"
+    is_page = True
+    # The headline and the evidence come from the measures: projects.measurement.refresh_measure
+    # saves the Measure after every change to it or its data (points, annotations, phases, CSV),
+    # so Measure's post_save is the "measure refreshed" signal.
+    depends_on = {
+        "projects.Measure": lambda measure: [measure.project_id],
+        "projects.BrightSpot": lambda spot: [spot.project_id],
+        "communities.CommunityPage": lambda community: (
+            _related_model("projects.ProjectPage").objects.filter(communities=community.pk).values_list("pk", flat=True)
+        ),
+        "projects.PriorityPage": lambda priority: (
+            _related_model("projects.ProjectPage").objects.filter(priorities=priority.pk).values_list("pk", flat=True)
+        ),
+        "projects.Organisation": lambda organisation: organisation.projects.values_list("pk", flat=True),
+        "projects.Method": lambda method: method.projects.values_list("pk", flat=True),
+    }
+
+    def get_queryset(self):
+        from django.db.models import Prefetch
+
+        measure_model = _related_model("projects.Measure")
+        return (
+            self.model_class()
+            .objects.live()
+            .select_related("bright_spot")
+            .prefetch_related(
+                "organisations",
+                "methods",
+                "priorities",
+                "communities",
+                Prefetch("measures", queryset=measure_model.objects.defer("chart_svg").order_by("sort_order", "pk")),
+            )
+        )
+
+    def should_index(self, obj) -> bool:
+        return obj.live and not obj.get_view_restrictions().exists()
+
+    def _measures(self, obj) -> list[Any]:
+        return list(obj.measures.all())
+
+    def _headline(self, obj) -> str:
+        from projects.display import headline_measure
+
+        measure = headline_measure(self._measures(obj))
+        return measure.headline if measure else ""
+
+    def prepare_title(self, obj) -> str:
+        return obj.title
+
+    def prepare_summary(self, obj) -> str:
+        return " ".join(filter(None, [obj.summary, obj.aim]))
+
+    def prepare_body(self, obj) -> str:
+        from projects.models import SECTION_FIELDS
+
+        spot = getattr(obj, "bright_spot", None)
+        measures = [f"{m.name}: {m.operational_definition}" for m in self._measures(obj)]
+        sections = [getattr(obj, name) for name in SECTION_FIELDS if name != "aim"]
+        parts = [self._headline(obj), f"Bright spot. {spot.note}" if spot else "", *sections, *measures]
+        return " ".join(part.strip() for part in parts if part and part.strip())
+
+    def prepare_published_at(self, obj):
+        return obj.first_published_at
+
+    def prepare_boost(self, obj) -> float:
+        measures = self._measures(obj)
+        well_measured = sum(1 for m in measures if m.n_points >= 12) / len(measures) if measures else 0.0
+        sustained = any(m.sustained_improvement for m in measures)
+        bright_spot = getattr(obj, "bright_spot", None) is not None
+        evidence = 0.5 * well_measured + 0.3 * sustained + 0.4 * bright_spot
+        recent = max(filter(None, [obj.first_published_at, _latest_data_date(measures)]), default=None)
+        return freshness_boost(recent, evidence=evidence)
+
+    def prepare_facets(self, obj) -> dict[str, list[str]]:
+        return {
+            "priority": sorted(p.title for p in obj.priorities.all() if p.live),
+            "community": _public_titles(obj.communities.all()),
+            "care_setting": [obj.get_care_setting_display()] if obj.care_setting else [],
+            "care_area": [obj.care_area.name] if obj.care_area_id and obj.care_area else [],
+            "stage": [obj.get_stage_display()],
+            "organisation": [o.name for o in obj.organisations.all()],
+            "method": [m.name for m in obj.methods.all()],
+        }
+
+    def prepare_key_facts(self, obj) -> list[str]:
+        facts = [self._headline(obj) or "No data yet", f"Stage: {obj.get_stage_display()}"]
+        if getattr(obj, "bright_spot", None) is not None:
+            facts.append("Bright spot")
+        return facts
+
+
+class PriorityDocument(DocumentType):
+    """A system improvement priority: its aim and why it matters, with its live projects counted."""
+
+    doc_type = "priority"
+    label = "Priority"
+    model = "projects.PriorityPage"
+    is_page = True
+    depends_on = {
+        # A write-up published, unpublished or re-tagged changes its priorities' project counts.
+        "projects.ProjectPage": lambda project: (
+            _related_model("projects.PriorityPage").objects.filter(projects=project.pk).values_list("pk", flat=True)
+        ),
+        "communities.CommunityPage": lambda community: (
+            _related_model("projects.PriorityPage")
+            .objects.filter(communities=community.pk)
+            .values_list("pk", flat=True)
+        ),
+    }
+
+    def get_queryset(self):
+        from django.db.models import Count, Q
+
+        return (
+            self.model_class()
+            .objects.live()
+            .prefetch_related("communities")
+            .annotate(live_projects=Count("projects", filter=Q(projects__live=True), distinct=True))
+        )
+
+    def should_index(self, obj) -> bool:
+        return obj.live and not obj.get_view_restrictions().exists()
+
+    def prepare_title(self, obj) -> str:
+        return obj.title
+
+    def prepare_summary(self, obj) -> str:
+        return obj.aim
+
+    def prepare_body(self, obj) -> str:
+        return obj.why_it_matters
+
+    def prepare_boost(self, obj) -> float:
+        return 1.2  # few, curated, and the way into everything under them
+
+    def prepare_facets(self, obj) -> dict[str, list[str]]:
+        return {"priority": [obj.title], "community": _public_titles(obj.communities.all())}
+
+    def prepare_key_facts(self, obj) -> list[str]:
+        projects = getattr(obj, "live_projects", None)
+        if projects is None:
+            projects = obj.projects.filter(live=True).count()
+        communities = len(_public_titles(obj.communities.all()))
+        facts = [f"{projects} project{'s' if projects != 1 else ''}"]
+        if communities:
+            facts.append(f"{communities} communit{'ies' if communities != 1 else 'y'}")
+        return facts
+
+
+class EventDocument(DocumentType):
+    """A community event. It carries its community's id and privacy, so a private community's
+    events reach only its members, curators and admins.
+
+    Cancelled events stay in the index (the community's own event list keeps them, and someone
+    looking for an event they booked should learn it was cancelled), labelled "Cancelled" first
+    among the key facts and ranked well below live events of equal match.
+    """
+
+    doc_type = "event"
+    label = "Event"
+    model = "communities.Event"
+    # A community turning private (or being unpublished) changes who may see its events.
+    depends_on = {"communities.CommunityPage": lambda community: community.events.values_list("pk", flat=True)}
+
+    def get_queryset(self):
+        return self.model_class().objects.select_related("community", "community__care_area")
+
+    def should_index(self, obj) -> bool:
+        return obj.community.live
+
+    def prepare_title(self, obj) -> str:
+        return obj.title
+
+    def prepare_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("communities:event", args=[obj.community.slug, obj.pk])
+
+    def prepare_summary(self, obj) -> str:
+        return obj.description
+
+    def prepare_body(self, obj) -> str:
+        return " ".join(filter(None, [obj.get_kind_display(), obj.venue, obj.cancel_reason]))
+
+    def prepare_community_id(self, obj) -> int:
+        return obj.community_id
+
+    def prepare_is_private(self, obj) -> bool:
+        return obj.community.is_private
+
+    def prepare_published_at(self, obj):
+        return obj.starts_at
+
+    def prepare_boost(self, obj) -> float:
+        boost = freshness_boost(obj.starts_at)
+        return round(boost * 0.25, 4) if obj.is_cancelled else boost
+
+    def prepare_facets(self, obj) -> dict[str, list[str]]:
+        care_area = obj.community.care_area
+        return {"community": [obj.community.title], "care_area": [care_area.name] if care_area else []}
+
+    def prepare_key_facts(self, obj) -> list[str]:
+        facts = ["Cancelled"] if obj.is_cancelled else []
+        facts += [obj.short_date, obj.get_kind_display()]
+        if obj.online_url and obj.venue:
+            facts.append(f"{obj.venue} and online")
+        elif obj.venue:
+            facts.append(obj.venue)
+        else:
+            facts.append("Online")
+        return facts
+
+
 registry.register(CommunityDocument)
 registry.register(PersonDocument)
 registry.register(StandardPageDocument)
+registry.register(ProjectWriteUpDocument)
+registry.register(PriorityDocument)
+registry.register(EventDocument)
 
 
 FUTURE_TYPES = """
 Shapes for the types other branches are building (add each as a class above, then register it):
 
-ProjectWriteUpDocument  doc_type "writeup", label "Project write-up", model "projects.ProjectPage",
-    is_page True. should_index: live and review state approved (never draft/rejected).
-    title; summary = plain-English summary + aim; body = SQUIRE sections' text; community_id = the
-    first linked community only if the write-up is private to it (else None); is_private from that;
-    boost = freshness_boost(first_published_at, evidence=share of measures with >= 12 points,
-    bright spot adds 0.5); facets: priority, community (titles), care_setting, stage,
-    organisation (many), method (many), care_area; key_facts: headline result, stage.
-    depends_on: {"projects.Measure": lambda m: [m.project_id], "projects.DataPoint": ...}.
-PriorityDocument  doc_type "priority", model "projects.PriorityPage": aim, why it matters; facets
-    priority=[title]; key_facts: number of linked projects/communities.
-EventDocument  doc_type "event", model "communities.Event": community_id = event.community_id,
-    is_private = community.is_private; published_at = start; key_facts: date, place/online.
-    depends_on: {"communities.CommunityPage": lambda c: c.events.values_list("pk", flat=True)}
-    so a community turning private re-indexes its events.
 ThreadDocument / MessageDocument  doc_type "thread"/"message", model "discussions.Thread"/"Message":
     community_id and is_private from the thread's community (or project); should_index False for
     deleted/hidden messages; url = thread URL + "#message-<pk>"; members_only True.

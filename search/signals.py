@@ -24,20 +24,19 @@ logger = logging.getLogger(__name__)
 _connected: list[tuple[Any, Callable, Any]] = []
 
 
+def _send(doc_type: str, ids: list[str]) -> None:
+    from search.tasks import update_index
+
+    try:
+        update_index.enqueue(doc_type, ids)
+    except Exception:
+        logger.exception("could not enqueue search indexing for %s %s", doc_type, ids)
+
+
 def enqueue(doc_type: str, object_ids: Iterable[Any]) -> None:
     ids = sorted({str(pk) for pk in object_ids})
-    if not ids:
-        return
-
-    def send() -> None:
-        from search.tasks import update_index
-
-        try:
-            update_index.enqueue(doc_type, ids)
-        except Exception:
-            logger.exception("could not enqueue search indexing for %s %s", doc_type, ids)
-
-    transaction.on_commit(send)
+    if ids:
+        transaction.on_commit(lambda: _send(doc_type, ids))
 
 
 def _own_handler(doc_type: str) -> Callable:
@@ -47,14 +46,30 @@ def _own_handler(doc_type: str) -> Callable:
     return handler
 
 
+def _related_ids(doc_type: str, related: Callable[[Any], Iterable[Any]], instance: Any) -> list[str]:
+    try:
+        return sorted({str(pk) for pk in related(instance)})
+    except Exception:
+        logger.exception("could not find %s documents affected by %r", doc_type, instance)
+        return []
+
+
 def _dependency_handler(doc_type: str, related: Callable[[Any], Iterable[Any]]) -> Callable:
-    def handler(sender, instance, **kwargs) -> None:
-        try:
-            ids = list(related(instance))
-        except Exception:
-            logger.exception("could not find %s documents affected by %r", doc_type, instance)
-            return
-        enqueue(doc_type, ids)
+    """Re-index what depends on ``instance``: the documents related to it now (before a delete
+    removes the link) and, once committed, the documents related to it then. The second look is
+    needed because a page's ``ParentalManyToManyField`` links (a write-up's priorities) are written
+    after its ``post_save`` fires."""
+
+    def handler(sender, instance, signal=None, **kwargs) -> None:
+        before = _related_ids(doc_type, related, instance)
+
+        def after_commit() -> None:
+            after = [] if signal is post_delete else _related_ids(doc_type, related, instance)
+            ids = sorted({*before, *after})
+            if ids:
+                _send(doc_type, ids)
+
+        transaction.on_commit(after_commit)
 
     return handler
 

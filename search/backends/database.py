@@ -274,9 +274,7 @@ class DatabaseBackend:
                         type_label=registry.label(entry.doc_type),
                         title=entry.title,
                         url=entry.url,
-                        snippet=highlight(entry.summary or entry.body, words)
-                        if not words or _contains_any(entry.summary, words) or not entry.body
-                        else highlight(entry.body, words),
+                        snippet=_snippet(entry.summary, entry.body, words),
                         key_facts=list(entry.key_facts or []),
                         published_at=entry.published_at,
                         score=float(entry.score or 0),
@@ -386,6 +384,13 @@ class DatabaseBackend:
                 engine = "sqlite-fts5"
             cursor.fetchall()
         return {"backend": self.name, "engine": engine}
+
+
+def _snippet(summary: str, body: str, words: list[str]):
+    """The summary, unless only the body mentions the query words (then the matching part of it)."""
+    if words and body and not _contains_any(summary, words) and _contains_any(body, words):
+        return highlight(body, words)
+    return highlight(summary or body, words)
 
 
 def _contains_any(text: str, words: list[str]) -> bool:
