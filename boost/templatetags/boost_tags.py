@@ -22,3 +22,10 @@ def page_crumbs(context, page) -> list[dict[str, str]]:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def crumbs(*labels_and_urls: str) -> list[dict[str, str]]:
+    """``{% crumbs "Home" "/" "Your dashboard" url as c %}``: breadcrumb items from label/URL pairs."""
+    pairs = zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True)
+    return [{"label": label, "url": url} for label, url in pairs if url]
