@@ -28,6 +28,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("discussions.urls")),
     path("sitemap.xml", sitemap),
 ]
 

@@ -75,9 +75,7 @@ def axe_violations(page) -> list[dict]:
 
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
-    summary = [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
-    ]
+    summary = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations]
     assert not violations, f"axe violations on {page.url}:\n" + "\n".join(summary)
 
 
