@@ -80,8 +80,3 @@ def notification_bell(context):
         return {"show": False}
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     return {"show": True, "unread": unread}
-
-
-@register.filter
-def minus(value: int, other: int) -> int:
-    return value - other

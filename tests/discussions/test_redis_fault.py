@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -72,7 +73,14 @@ async def _until(predicate, timeout: float) -> bool:
     return predicate()
 
 
-async def test_redis_outage_loses_nothing(live_site, redis_server):  # noqa: F811 - the imported fixture
+def test_redis_outage_loses_nothing(live_site, redis_server):  # noqa: F811 - the imported fixture
+    # A fresh event loop in its own thread: Playwright's sync API may already run one in the main
+    # thread when browser tests ran earlier in the session.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _outage_scenario(live_site, redis_server)).result(timeout=240)
+
+
+async def _outage_scenario(live_site, redis_server) -> None:  # noqa: F811
     ids = live_site.run(SETUP_THREAD)
     env = {"LIVE_REDIS_URL": redis_server.url}
     server_a = live_site.start_server(env)

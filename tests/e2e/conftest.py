@@ -35,6 +35,35 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def _initial_db_contents(django_db_setup, django_db_blocker) -> str | None:
+    """The test database's migrated contents, read before Playwright starts its event loop.
+
+    Playwright's sync API runs an event loop in the main thread; Django's connection seen from
+    then on is a fresh context-local one without ``_test_serialized_contents``, so
+    ``serialized_rollback`` silently restores nothing once an earlier transactional test has
+    flushed the database (roles, home page and site would be missing).
+    """
+    from django.db import connections
+
+    return getattr(connections["default"], "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _restore_initial_data(request, _initial_db_contents) -> None:
+    if request.node.get_closest_marker("django_db") is None or not _initial_db_contents:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connections
+
+    if not Group.objects.exists():
+        # Empty the rows post_migrate re-created after the last flush, then load the snapshot.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connections["default"].creation.deserialize_db_from_string(_initial_db_contents)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
