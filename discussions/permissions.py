@@ -20,7 +20,9 @@ def community_for_page(page) -> CommunityPage | None:
     """The community a page sits under (itself if it is one), or None."""
     if page is None:
         return None
-    return CommunityPage.objects.filter(path__in=[page.path[:i] for i in range(4, len(page.path) + 1, 4)]).last()
+    steplen = page.steplen
+    ancestors = [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
+    return CommunityPage.objects.filter(path__in=ancestors).order_by("depth").last()
 
 
 def can_view_thread(user, thread: Thread) -> bool:

@@ -247,3 +247,17 @@ def test_messages_since_returns_changes(thread, member):
     payloads, complete = services.messages_since(user=member, thread_id=thread.pk, since_version=start)
     assert complete
     assert [p["body"] for p in payloads] == ["two", "one, edited"]
+
+
+def test_question_on_a_page_under_a_private_community_is_private(private_community, member, other_member):
+    from boost.models import StandardPage
+
+    join(member, private_community)
+    page = private_community.add_child(instance=StandardPage(title="Members' write-up", slug="members-write-up"))
+    thread = make_thread(member, page=page, title="Can we see your data?")
+    assert thread.community_id == private_community.pk
+    with pytest.raises(DiscussionError) as error:
+        post(other_member, thread, "Let me in")
+    assert error.value.code == "not_found"
+    with pytest.raises(DiscussionError):
+        services.start_thread(author=other_member, page=page, title="Me too", body="?", client_id=cid())
