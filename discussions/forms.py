@@ -1,0 +1,96 @@
+"""Forms for the no-JavaScript paths. They only shape input; the services decide."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+
+from discussions.models import EmailFrequency
+
+MARKDOWN_HINT = (
+    "You can use markdown: **bold**, *italic*, [a link](https://…), lists and `code`. "
+    "Mention someone with @[their name]."
+)
+
+
+def new_client_id() -> str:
+    return uuid.uuid4().hex
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        help_text=MARKDOWN_HINT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write a message."},
+        strip=False,
+    )
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class EditMessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        help_text=MARKDOWN_HINT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write a message."},
+        strip=False,
+    )
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=160, error_messages={"required": "Give the discussion a title."})
+    body = forms.CharField(
+        label="Your first message",
+        help_text=MARKDOWN_HINT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write a message."},
+        strip=False,
+    )
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class QuestionForm(ThreadForm):
+    title = forms.CharField(
+        label="Your question, in a sentence", max_length=160, error_messages={"required": "Write your question."}
+    )
+    body = forms.CharField(
+        label="More detail",
+        help_text=MARKDOWN_HINT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Add some detail to your question."},
+        strip=False,
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(
+        label="What is the problem with this message?",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label="Reason (kept in the moderation log)", max_length=300, required=False)
+
+
+class NotificationSettingsForm(forms.Form):
+    email_frequency = forms.ChoiceField(
+        label="How often should Boost email you about discussions?",
+        choices=EmailFrequency.choices,
+        widget=forms.RadioSelect,
+    )
+    new_threads = forms.BooleanField(label="Tell me about new discussions in communities I belong to", required=False)
+
+
+class PremoderationForm(forms.Form):
+    first_messages = forms.IntegerField(
+        label="Hold a person's first messages for approval",
+        help_text="How many of a newcomer's first messages a facilitator approves before others see them (0 = off).",
+        min_value=0,
+        max_value=20,
+    )

@@ -1,0 +1,590 @@
+"""Verbs for discussions. Each persists first and broadcasts on commit, so nothing is announced
+that was not stored, and every refusal raises :class:`DiscussionError` with a human message.
+
+Callers (views, the websocket consumer, the demo loader) stay thin: they pass the acting user and
+ids, and show ``error.message`` when a verb says no.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from communities.models import CommunityPage, Membership
+from discussions import events
+from discussions.models import (
+    DiscussionSettings,
+    Flag,
+    Message,
+    ModerationAction,
+    Notification,
+    NotificationPreference,
+    Reaction,
+    ReadMarker,
+    Thread,
+)
+from discussions.permissions import (
+    can_edit_message,
+    can_moderate_thread,
+    can_post,
+    can_start_thread,
+    can_view_thread,
+    community_for_page,
+    people_who_can_see,
+)
+from discussions.rendering import find_mentions, has_html, has_unsafe_link, render_markdown
+
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class DiscussionError(Exception):
+    """A refused action. ``code`` is stable for programs, ``message`` is for people."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def max_message_chars() -> int:
+    return getattr(settings, "DISCUSSIONS_MAX_MESSAGE_CHARS", 5000)
+
+
+def _rate_limit() -> tuple[int, int]:
+    return getattr(settings, "DISCUSSIONS_RATE_LIMIT", (20, 60))
+
+
+def _check_rate(user) -> None:
+    """At most N messages per window per person, counted in the shared cache."""
+    limit, window = _rate_limit()
+    if not limit:
+        return
+    bucket = int(timezone.now().timestamp() // window)
+    key = f"discussions:rate:{user.pk}:{bucket}"
+    cache.add(key, 0, timeout=window * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window * 2)
+        count = 1
+    if count > limit:
+        raise DiscussionError(
+            f"You are sending messages too quickly. Wait a moment and try again (limit {limit} a {window}s).",
+            "rate_limited",
+        )
+
+
+def _clean_body(body: Any) -> str:
+    if not isinstance(body, str):
+        raise DiscussionError("Write a message.", "empty")
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise DiscussionError("Write a message.", "empty")
+    limit = max_message_chars()
+    if len(body) > limit:
+        raise DiscussionError(f"Messages can be at most {limit:,} characters (this one has {len(body):,}).", "too_long")
+    if has_html(body):
+        raise DiscussionError(
+            "Messages cannot contain HTML. Use markdown instead: **bold**, *italic*, [a link](https://…).", "html"
+        )
+    if has_unsafe_link(body):
+        raise DiscussionError("Links must start with http://, https:// or mailto:.", "unsafe_link")
+    return body
+
+
+def _clean_client_id(client_id: Any) -> str:
+    if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
+        raise DiscussionError("Each message needs a client id of up to 64 letters, digits, - or _.", "invalid")
+    return client_id
+
+
+def _resolve_mentions(thread: Thread, body: str) -> list:
+    """The people ``@[Name]`` refers to; refuses names nobody who can see the thread has."""
+    names = find_mentions(body)
+    if not names:
+        return []
+    from django.contrib.auth import get_user_model
+
+    query = Q()
+    for name in names:
+        query |= Q(profile__display_name__iexact=name)
+    candidates = list(people_who_can_see(thread).filter(query).select_related("profile"))
+    found = {user.display_name.casefold() for user in candidates}
+    for name in names:
+        if name.casefold() not in found:
+            exists = get_user_model().objects.filter(is_active=True, profile__display_name__iexact=name).exists()
+            if exists:
+                raise DiscussionError(f"{name} cannot see this discussion, so they cannot be mentioned.", "mention")
+            raise DiscussionError(f"There is nobody called {name} to mention.", "mention")
+    return candidates
+
+
+def _locked_thread(thread_id: int) -> Thread:
+    try:
+        return Thread.objects.select_for_update().select_related("community", "page").get(pk=thread_id)
+    except Thread.DoesNotExist:
+        raise DiscussionError("That discussion does not exist.", "not_found") from None
+
+
+def _bump_version(thread: Thread, *, new_message: bool = False) -> int:
+    """Advance the thread's change counter and return the new value (the row is locked)."""
+    changes: dict[str, Any] = {"version": F("version") + 1}
+    if new_message:
+        changes.update(message_count=F("message_count") + 1, last_activity_at=timezone.now())
+    Thread.objects.filter(pk=thread.pk).update(**changes)
+    thread.version, thread.message_count = Thread.objects.values_list("version", "message_count").get(pk=thread.pk)
+    return thread.version
+
+
+def _check_can_post(user, thread: Thread) -> None:
+    if not can_view_thread(user, thread):
+        raise DiscussionError("That discussion does not exist.", "not_found")
+    if thread.is_hidden:
+        raise DiscussionError("This discussion has been hidden by a moderator.", "hidden")
+    if not can_post(user, thread):
+        raise DiscussionError("Join the community to take part in its discussions.", "forbidden")
+    if thread.is_locked:
+        raise DiscussionError("This discussion is locked: no new messages.", "locked")
+
+
+def _needs_premoderation(user, thread: Thread) -> bool:
+    if thread.community_id is None or can_moderate_thread(user, thread):
+        return False
+    held_first = (
+        DiscussionSettings.objects.filter(community_id=thread.community_id)
+        .values_list("premoderate_first_messages", flat=True)
+        .first()
+    )
+    if not held_first:
+        return False
+    published = Message.objects.filter(
+        author=user, thread__community_id=thread.community_id, state=Message.State.PUBLISHED
+    ).count()
+    return published < held_first
+
+
+def _create_message(*, author, thread: Thread, body: str, client_id: str, reply_to_id: int | None) -> Message:
+    mentioned = _resolve_mentions(thread, body)
+    reply_to = None
+    if reply_to_id is not None:
+        reply_to = (
+            Message.objects.filter(pk=reply_to_id, thread=thread, state=Message.State.PUBLISHED)
+            .select_related("author__profile")
+            .first()
+        )
+        if reply_to is None:
+            raise DiscussionError("The message you are replying to is not in this discussion.", "invalid")
+    held = _needs_premoderation(author, thread)
+    # Every version bump is broadcast (rooms repair gaps by version), so a held message takes none.
+    version = 0 if held else _bump_version(thread, new_message=True)
+    message = Message(
+        thread=thread,
+        author=author,
+        client_id=client_id,
+        body=body,
+        body_html=render_markdown(body, {user.display_name for user in mentioned}),
+        reply_to=reply_to,
+        state=Message.State.HELD if held else Message.State.PUBLISHED,
+        version=version,
+    )
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        raise DiscussionError("That message was already sent.", "duplicate") from None
+    if mentioned:
+        message.mentions.set(mentioned)
+    if not held:
+        _announce_new_message(message, mentioned)
+    return message
+
+
+def _announce_new_message(message: Message, mentioned: list) -> None:
+    thread = message.thread
+    events.broadcast_on_commit(events.thread_group(thread.pk), events.message_created(message))
+    if thread.community_id is not None:
+        events.broadcast_on_commit(events.community_group(thread.community_id), events.thread_activity(thread, message))
+    recipients: dict[int, str] = {}
+    for user in mentioned:
+        if user.pk != message.author_id:
+            recipients[user.pk] = Notification.Kind.MENTION
+    if (
+        thread.author_id != message.author_id
+        and thread.author_id not in recipients
+        and message.thread.message_count > 1
+    ):
+        recipients[thread.author_id] = Notification.Kind.REPLY
+    _notify(recipients, actor_id=message.author_id, thread=thread, message=message)
+
+
+def _notify(recipients: dict[int, str], *, actor_id: int, thread: Thread, message: Message | None) -> None:
+    if not recipients:
+        return
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=user_id, kind=kind, actor_id=actor_id, thread=thread, message=message)
+            for user_id, kind in recipients.items()
+        ],
+        ignore_conflicts=True,
+    )
+    ids = list(
+        Notification.objects.filter(recipient_id__in=recipients, thread=thread, message=message).values_list(
+            "pk", flat=True
+        )
+    )
+    transaction.on_commit(lambda: _deliver_notifications(ids), robust=True)
+
+
+def _deliver_notifications(ids: list[int]) -> None:
+    """After commit: push each notification to its person's bell, and queue immediate emails."""
+    from discussions.tasks import send_notification_email
+
+    notifications = Notification.objects.filter(pk__in=ids).select_related("actor__profile", "thread")
+    immediate = set(
+        NotificationPreference.objects.filter(
+            user_id__in=[n.recipient_id for n in notifications], email_frequency="immediate"
+        ).values_list("user_id", flat=True)
+    )
+    for notification in notifications:
+        unread = Notification.objects.filter(recipient_id=notification.recipient_id, read_at__isnull=True).count()
+        events.send_now(events.user_group(notification.recipient_id), events.notification_created(notification, unread))
+        if notification.recipient_id in immediate:
+            send_notification_email.enqueue(notification.pk)
+
+
+@dataclass
+class Posted:
+    """What :func:`post_message` did: the message, and whether this call created it."""
+
+    message: Message
+    created: bool
+
+
+def _existing(author, client_id: str) -> Message | None:
+    return Message.objects.filter(author=author, client_id=client_id).select_related("thread").first()
+
+
+def post_message(*, author, thread_id: int, body: Any, client_id: Any, reply_to_id: int | None = None) -> Posted:
+    """Add a message to a thread. A repeated ``client_id`` returns the stored message, unchanged."""
+    client_id = _clean_client_id(client_id)
+    existing = _existing(author, client_id)
+    if existing is not None:
+        if existing.thread_id != thread_id:
+            raise DiscussionError("That client id was already used for another message.", "duplicate")
+        return Posted(existing, False)
+    body = _clean_body(body)
+    if reply_to_id is not None and not isinstance(reply_to_id, int):
+        raise DiscussionError("reply_to must be a message id.", "invalid")
+    _check_rate(author)
+    try:
+        with transaction.atomic():
+            thread = _locked_thread(thread_id)
+            _check_can_post(author, thread)
+            message = _create_message(
+                author=author, thread=thread, body=body, client_id=client_id, reply_to_id=reply_to_id
+            )
+    except DiscussionError as error:
+        if error.code == "duplicate":
+            existing = _existing(author, client_id)
+            if existing is not None and existing.thread_id == thread_id:
+                return Posted(existing, False)
+        raise
+    return Posted(message, True)
+
+
+def start_thread(
+    *, author, title: Any, body: Any, client_id: Any, community: CommunityPage | None = None, page=None
+) -> Thread:
+    """Start a discussion in ``community`` or a question on ``page``, with its first message."""
+    client_id = _clean_client_id(client_id)
+    existing = _existing(author, client_id)
+    if existing is not None:
+        return existing.thread
+    if not isinstance(title, str) or not title.strip():
+        raise DiscussionError("Give the discussion a title.", "empty")
+    title = " ".join(title.split())
+    if len(title) > 160:
+        raise DiscussionError("Titles can be at most 160 characters.", "too_long")
+    body = _clean_body(body)
+    if (community is None) == (page is None):
+        raise DiscussionError("A discussion belongs to a community or to a page.", "invalid")
+    _check_rate(author)
+    with transaction.atomic():
+        if page is not None:
+            community = community_for_page(page)
+            thread = Thread(community=community, page=page, title=title, author=author)
+            thread.page = page
+            if not author.is_authenticated or not page.live or not can_view_thread(author, thread):
+                raise DiscussionError("That page does not exist.", "not_found")
+        else:
+            if not can_start_thread(author, community):
+                if community.is_private and not can_view_thread(author, Thread(community=community)):
+                    raise DiscussionError("That community does not exist.", "not_found")
+                raise DiscussionError("Join the community to start a discussion.", "forbidden")
+            thread = Thread(community=community, title=title, author=author)
+        thread.save()
+        thread = _locked_thread(thread.pk)
+        message = _create_message(author=author, thread=thread, body=body, client_id=client_id, reply_to_id=None)
+        if thread.community_id is not None and page is None and message.state == Message.State.PUBLISHED:
+            _notify_new_thread(thread, message)
+    return thread
+
+
+def _notify_new_thread(thread: Thread, message: Message) -> None:
+    already = set(message.mentions.values_list("pk", flat=True))
+    muted = NotificationPreference.objects.filter(new_threads=False).values("user_id")
+    followers = (
+        Membership.objects.filter(community_id=thread.community_id, state=Membership.State.ACTIVE)
+        .exclude(user_id=thread.author_id)
+        .exclude(user_id__in=muted)
+        .values_list("user_id", flat=True)
+    )
+    recipients = {user_id: Notification.Kind.NEW_THREAD for user_id in followers if user_id not in already}
+    _notify(recipients, actor_id=thread.author_id, thread=thread, message=message)
+
+
+def _message_for(user, message_id: Any, *, lock: bool = True) -> Message:
+    if not isinstance(message_id, int):
+        raise DiscussionError("That message does not exist.", "not_found")
+    message = (
+        Message.objects.select_related("thread__community", "thread__page", "author__profile", "reply_to__author")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or not can_view_thread(user, message.thread):
+        raise DiscussionError("That message does not exist.", "not_found")
+    if lock:
+        _locked_thread(message.thread_id)
+    return message
+
+
+def edit_message(*, actor, message_id: int, body: Any) -> Message:
+    """Change your own message; it is marked edited."""
+    body = _clean_body(body)
+    with transaction.atomic():
+        message = _message_for(actor, message_id)
+        if not can_edit_message(actor, message):
+            raise DiscussionError("You can only edit your own messages.", "not_yours")
+        if message.is_deleted or message.is_hidden:
+            raise DiscussionError("That message can no longer be edited.", "gone")
+        _check_can_post(actor, message.thread)
+        mentioned = _resolve_mentions(message.thread, body)
+        message.body = body
+        message.body_html = render_markdown(body, {user.display_name for user in mentioned})
+        message.edited_at = timezone.now()
+        if message.state == Message.State.PUBLISHED:
+            message.version = _bump_version(message.thread)
+        message.save(update_fields=["body", "body_html", "edited_at", "version"])
+        message.mentions.set(mentioned)
+        if message.state == Message.State.PUBLISHED:
+            counts = events.reaction_counts([message.pk]).get(message.pk, {})
+            events.broadcast_on_commit(events.thread_group(message.thread_id), events.message_updated(message, counts))
+    return message
+
+
+def delete_message(*, actor, message_id: int) -> Message:
+    """Delete your own message; it stays in place as "deleted" so replies still make sense."""
+    with transaction.atomic():
+        message = _message_for(actor, message_id)
+        if not can_edit_message(actor, message):
+            raise DiscussionError("You can only delete your own messages.", "not_yours")
+        if message.is_deleted:
+            return message
+        message.deleted_at = timezone.now()
+        if message.state == Message.State.PUBLISHED:
+            message.version = _bump_version(message.thread)
+        message.save(update_fields=["deleted_at", "version"])
+        if message.state == Message.State.PUBLISHED:
+            events.broadcast_on_commit(events.thread_group(message.thread_id), events.message_updated(message))
+    return message
+
+
+def toggle_reaction(*, user, message_id: int, kind: Any) -> bool:
+    """Add the reaction if absent, remove it if present. Returns whether it is now present."""
+    if kind not in Reaction.Kind.values:
+        raise DiscussionError("That is not one of the reactions on offer.", "invalid")
+    with transaction.atomic():
+        message = _message_for(user, message_id)
+        _check_can_post(user, message.thread)
+        if not message.is_visible:
+            raise DiscussionError("That message cannot be reacted to.", "gone")
+        deleted, _ = Reaction.objects.filter(message=message, user=user, kind=kind).delete()
+        added = not deleted
+        if added:
+            Reaction.objects.create(message=message, user=user, kind=kind)
+        message.version = _bump_version(message.thread)
+        message.save(update_fields=["version"])
+        counts = events.reaction_counts([message.pk]).get(message.pk, {})
+        events.broadcast_on_commit(
+            events.thread_group(message.thread_id),
+            events.reaction_changed(message, kind=kind, user_id=user.pk, added=added, counts=counts),
+        )
+    return added
+
+
+def flag_message(*, user, message_id: int, reason: Any = "") -> Flag:
+    """Ask the moderators to look at a message (once per person per message)."""
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if len(reason) > 300:
+        raise DiscussionError("Keep the reason under 300 characters.", "too_long")
+    if not user.is_authenticated:
+        raise DiscussionError("Sign in to flag a message.", "forbidden")
+    with transaction.atomic():
+        message = _message_for(user, message_id, lock=False)
+        flag, _ = Flag.objects.get_or_create(message=message, user=user, defaults={"reason": reason})
+    return flag
+
+
+def _log(actor, action: str, thread: Thread, message: Message | None = None, reason: str = "") -> None:
+    ModerationAction.objects.create(actor=actor, action=action, thread=thread, message=message, reason=reason[:300])
+
+
+def _moderated_message(actor, message_id: Any) -> Message:
+    message = _message_for(actor, message_id)
+    if not can_moderate_thread(actor, message.thread):
+        raise DiscussionError("Only the community's facilitators and curators can do that.", "forbidden")
+    return message
+
+
+def hide_message(*, actor, message_id: int, reason: str = "") -> Message:
+    """Moderators: take a message out of view for everyone, live, and record why."""
+    with transaction.atomic():
+        message = _moderated_message(actor, message_id)
+        if message.is_hidden:
+            return message
+        message.hidden_at = timezone.now()
+        message.hidden_by = actor
+        message.version = _bump_version(message.thread)
+        message.save(update_fields=["hidden_at", "hidden_by", "version"])
+        Flag.objects.filter(message=message, resolved_at__isnull=True).update(resolved_at=timezone.now())
+        _log(actor, ModerationAction.Action.HIDE, message.thread, message, reason if isinstance(reason, str) else "")
+        events.broadcast_on_commit(events.thread_group(message.thread_id), events.message_hidden(message))
+    return message
+
+
+def unhide_message(*, actor, message_id: int, reason: str = "") -> Message:
+    """Moderators: put a hidden message back."""
+    with transaction.atomic():
+        message = _moderated_message(actor, message_id)
+        if not message.is_hidden:
+            return message
+        message.hidden_at = None
+        message.hidden_by = None
+        message.version = _bump_version(message.thread)
+        message.save(update_fields=["hidden_at", "hidden_by", "version"])
+        _log(actor, ModerationAction.Action.UNHIDE, message.thread, message, reason)
+        counts = events.reaction_counts([message.pk]).get(message.pk, {})
+        events.broadcast_on_commit(events.thread_group(message.thread_id), events.message_updated(message, counts))
+    return message
+
+
+def review_held_message(*, actor, message_id: int, approve: bool) -> Message:
+    """Moderators: publish (or reject) a message held by pre-moderation."""
+    with transaction.atomic():
+        message = _moderated_message(actor, message_id)
+        if message.state != Message.State.HELD:
+            raise DiscussionError("That message is not waiting for approval.", "invalid")
+        if approve:
+            message.state = Message.State.PUBLISHED
+            message.version = _bump_version(message.thread, new_message=True)
+            message.save(update_fields=["state", "version"])
+            _log(actor, ModerationAction.Action.APPROVE, message.thread, message)
+            _announce_new_message(message, list(message.mentions.all()))
+        else:
+            message.state = Message.State.REJECTED
+            message.save(update_fields=["state"])
+            _log(actor, ModerationAction.Action.REJECT, message.thread, message)
+    return message
+
+
+def set_thread_flag(*, actor, thread_id: int, pinned: bool | None = None, locked: bool | None = None) -> Thread:
+    """Moderators: pin/unpin or lock/unlock a thread."""
+    with transaction.atomic():
+        thread = _locked_thread(thread_id)
+        if not can_view_thread(actor, thread):
+            raise DiscussionError("That discussion does not exist.", "not_found")
+        if not can_moderate_thread(actor, thread):
+            raise DiscussionError("Only the community's facilitators and curators can do that.", "forbidden")
+        Action = ModerationAction.Action
+        if pinned is not None and pinned != thread.is_pinned:
+            thread.is_pinned = pinned
+            _log(actor, Action.PIN if pinned else Action.UNPIN, thread)
+        if locked is not None and locked != thread.is_locked:
+            thread.is_locked = locked
+            _log(actor, Action.LOCK if locked else Action.UNLOCK, thread)
+        thread.save(update_fields=["is_pinned", "is_locked"])
+        events.broadcast_on_commit(events.thread_group(thread.pk), events.thread_updated(thread))
+    return thread
+
+
+def mark_read(*, user, thread: Thread, up_to_id: Any) -> int:
+    """Move a person's read marker forward (never back). Returns the marker."""
+    if not user.is_authenticated or not isinstance(up_to_id, int) or up_to_id < 0:
+        return 0
+    marker, created = ReadMarker.objects.get_or_create(user=user, thread=thread, defaults={"last_read_id": up_to_id})
+    if not created and up_to_id > marker.last_read_id:
+        ReadMarker.objects.filter(pk=marker.pk, last_read_id__lt=up_to_id).update(last_read_id=up_to_id)
+        marker.last_read_id = up_to_id
+    return marker.last_read_id
+
+
+def messages_since(*, user, thread_id: int, since_version: Any, limit: int = 500) -> tuple[list[dict], bool]:
+    """Everything that changed in a thread after ``since_version``, as event payloads, oldest first.
+
+    Returns (payloads, complete); ``complete`` is False when more than ``limit`` changed and the
+    client should reload the page instead.
+    """
+    if not isinstance(since_version, int) or since_version < 0:
+        raise DiscussionError("since must be a version number.", "invalid")
+    thread = Thread.objects.select_related("community", "page").filter(pk=thread_id).first()
+    if thread is None or not can_view_thread(user, thread):
+        raise DiscussionError("That discussion does not exist.", "not_found")
+    changed = list(
+        Message.objects.filter(thread_id=thread_id, version__gt=since_version)
+        .exclude(state__in=[Message.State.HELD, Message.State.REJECTED])
+        .with_people()
+        .order_by("version")[: limit + 1]
+    )
+    complete = len(changed) <= limit
+    changed = changed[:limit]
+    counts = events.reaction_counts([message.pk for message in changed])
+    return [events.message_payload(message, counts.get(message.pk, {})) for message in changed], complete
+
+
+def mark_notifications_read(*, user, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def set_notification_preferences(*, user, email_frequency: str, new_threads: bool = True) -> NotificationPreference:
+    from discussions.models import EmailFrequency
+
+    if email_frequency not in EmailFrequency.values:
+        raise DiscussionError("Choose how often to get emails.", "invalid")
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email_frequency": email_frequency, "new_threads": new_threads}
+    )
+    return preference
+
+
+def set_premoderation(*, actor, community: CommunityPage, first_messages: int) -> DiscussionSettings:
+    """Facilitators: hold a newcomer's first N messages in this community for approval (0 = off)."""
+    from communities.permissions import can_moderate
+
+    if not can_moderate(actor, community):
+        raise DiscussionError("Only the community's facilitators and curators can do that.", "forbidden")
+    if not 0 <= first_messages <= 20:
+        raise DiscussionError("Choose between 0 and 20 messages.", "invalid")
+    setting, _ = DiscussionSettings.objects.update_or_create(
+        community=community, defaults={"premoderate_first_messages": first_messages}
+    )
+    return setting

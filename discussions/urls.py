@@ -1,0 +1,24 @@
+from django.urls import path
+
+from discussions import views
+
+app_name = "discussions"
+
+urlpatterns = [
+    path("discussions/community/<int:community_id>/", views.community_discussions, name="community"),
+    path("discussions/community/<int:community_id>/new/", views.new_thread, name="new_thread"),
+    path("discussions/community/<int:community_id>/moderation/", views.moderation, name="moderation"),
+    path("discussions/page/<int:page_id>/ask/", views.ask_question, name="ask"),
+    path("discussions/<int:thread_id>/", views.thread_detail, name="thread"),
+    path("discussions/<int:thread_id>/reply/", views.post_reply, name="reply"),
+    path("discussions/<int:thread_id>/<str:setting>/", views.thread_setting, name="thread_setting"),
+    path("discussions/messages/<int:message_id>/edit/", views.edit_message, name="edit"),
+    path("discussions/messages/<int:message_id>/delete/", views.delete_message, name="delete"),
+    path("discussions/messages/<int:message_id>/react/", views.react, name="react"),
+    path("discussions/messages/<int:message_id>/flag/", views.flag, name="flag"),
+    path("discussions/messages/<int:message_id>/<str:action>/", views.moderate_message, name="moderate"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:notification_id>/", views.open_notification, name="open_notification"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
+    path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

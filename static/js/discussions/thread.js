@@ -1,0 +1,362 @@
+// A thread page, live: one websocket, messages applied by id and version (so repeats are harmless),
+// an outbox of unsent posts and the draft kept in localStorage, catch-up from the last complete
+// version on every (re)connect. Without JavaScript the page's forms do all of this by form post.
+const root = document.querySelector("[data-thread-id][data-live='1']");
+
+if (root) {
+  const threadId = root.dataset.threadId;
+  const me = Number(root.dataset.userId);
+  const isModerator = root.dataset.moderator === "1";
+  const list = root.querySelector("[data-messages]");
+  const template = document.getElementById("message-template");
+  const form = document.querySelector("[data-reply-form]");
+  const textarea = form ? form.querySelector("textarea[name='body']") : null;
+  const formError = form ? form.querySelector("[data-form-error]") : null;
+  const status = root.querySelector("[data-live-status]");
+  const presence = root.querySelector("[data-presence]");
+  const typingLine = root.querySelector("[data-typing]");
+  const announce = root.querySelector("[data-announce]");
+  const draftKey = `boost:draft:${threadId}`;
+  const outboxKey = `boost:outbox:${threadId}`;
+  const versions = new Map(); // message id -> version applied
+  let floor = Number(root.dataset.version); // every change up to here is on the page
+  const pending = new Set();
+  let socket = null;
+  let delay = 1000;
+  let closedForGood = false;
+  const typers = new Map();
+
+  list.querySelectorAll("[data-message-id]").forEach((item) => {
+    versions.set(Number(item.dataset.messageId), Number(item.dataset.version));
+  });
+
+  const setStatus = (text) => {
+    status.textContent = text;
+    status.hidden = !text;
+  };
+
+  const outbox = () => JSON.parse(localStorage.getItem(outboxKey) || "[]");
+  const saveOutbox = (items) => localStorage.setItem(outboxKey, JSON.stringify(items));
+
+  const send = (data) => {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(data));
+      return true;
+    }
+    return false;
+  };
+
+  const noteVersion = (version) => {
+    if (!version) return;
+    pending.add(version);
+    while (pending.has(floor + 1)) {
+      floor += 1;
+      pending.delete(floor);
+    }
+  };
+
+  const actionItem = (child) => {
+    const li = document.createElement("li");
+    li.append(child);
+    return li;
+  };
+
+  const link = (text, href, hidden) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    if (hidden) {
+      const span = document.createElement("span");
+      span.className = "nhsuk-u-visually-hidden";
+      span.textContent = hidden;
+      a.append(span);
+    }
+    return a;
+  };
+
+  const button = (text, attrs) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "boost-link-button";
+    b.textContent = text;
+    Object.entries(attrs).forEach(([key, value]) => b.setAttribute(key, value));
+    return b;
+  };
+
+  const build = (m) => {
+    const item = template.content.firstElementChild.cloneNode(true);
+    item.id = `message-${m.id}`;
+    item.dataset.messageId = m.id;
+    item.dataset.authorId = m.author_id;
+    if (m.author_id === me) item.querySelector(".boost-message").classList.add("boost-message--mine");
+    item.querySelector(".boost-message__author").textContent = m.author_name;
+    const time = item.querySelector("time");
+    time.dateTime = m.created_at;
+    time.textContent = new Date(m.created_at).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+    const actions = item.querySelector("[data-actions]");
+    if (form && !form.hidden) {
+      actions.append(actionItem(link("Reply", `?reply_to=${m.id}#reply`, ` to ${m.author_name}`)));
+      actions.append(actionItem(link("Quote", `?quote=${m.id}#reply`, ` ${m.author_name}`)));
+    }
+    if (m.author_id === me) {
+      actions.append(actionItem(link("Edit", root.dataset.editUrl.replace("/0/", `/${m.id}/`), " your message")));
+      actions.append(actionItem(button("Delete", { "data-delete": m.id })));
+    } else {
+      actions.append(actionItem(link("Flag", root.dataset.flagUrl.replace("/0/", `/${m.id}/`), " this message to moderators")));
+    }
+    if (isModerator) actions.append(actionItem(button("Hide", { "data-hide": m.id })));
+    return item;
+  };
+
+  const fill = (item, m) => {
+    const body = item.querySelector("[data-body]");
+    const removed = m.hidden ? "This message was hidden by a moderator." : m.deleted ? "This message was deleted." : "";
+    if (removed) {
+      const p = document.createElement("p");
+      p.className = "boost-message__removed";
+      p.dataset.body = "";
+      p.textContent = removed;
+      const article = item.querySelector("article");
+      article.querySelectorAll("[data-quote], .boost-reactions, .boost-message__actions").forEach((el) => el.remove());
+      body.replaceWith(p);
+      const edited = item.querySelector(".boost-message__edited");
+      if (edited) edited.hidden = true;
+      return;
+    }
+    // Server-rendered and sanitised (markdown-it without HTML, then nh3).
+    body.innerHTML = m.html;
+    const edited = item.querySelector(".boost-message__edited");
+    if (edited) edited.hidden = !m.edited;
+    const quote = item.querySelector("[data-quote]");
+    if (quote && m.reply_to) {
+      quote.hidden = false;
+      quote.textContent = "Replying to ";
+      quote.append(link(m.reply_to.author_name, `#message-${m.reply_to.id}`));
+      if (m.reply_to.excerpt) quote.append(`: ${m.reply_to.excerpt}`);
+    }
+    setReactions(item, m.reactions || {});
+  };
+
+  const setReactions = (item, counts, kind, added, userId) => {
+    item.querySelectorAll(".boost-reactions button[name='kind'], .boost-reactions [data-kind]").forEach((b) => {
+      const k = b.dataset.kind || b.value;
+      b.querySelector("[data-count]").textContent = String(counts[k] || 0);
+      if (kind === k && userId === me) {
+        b.setAttribute("aria-pressed", added ? "true" : "false");
+        b.classList.toggle("boost-reaction--mine", added);
+      }
+    });
+  };
+
+  const apply = (m, { announceIt = false } = {}) => {
+    if (m.version && (versions.get(m.id) || 0) >= m.version) return;
+    versions.set(m.id, m.version);
+    let item = list.querySelector(`[data-message-id="${m.id}"]`);
+    if (!item) {
+      if (m.hidden) return;
+      item = build(m);
+      const empty = list.querySelector("[data-empty]");
+      if (empty) empty.remove();
+      const later = [...list.querySelectorAll("[data-message-id]")].find((el) => Number(el.dataset.messageId) > m.id);
+      list.insertBefore(item, later || null);
+      if (announceIt && m.author_id !== me) announce.textContent = `New message from ${m.author_name}`;
+    }
+    item.dataset.version = m.version;
+    fill(item, m);
+  };
+
+  const markRead = () => {
+    const ids = [...list.querySelectorAll("[data-message-id]")].map((el) => Number(el.dataset.messageId));
+    if (ids.length && document.visibilityState === "visible") send({ action: "read", id: Math.max(...ids) });
+  };
+
+  const flushOutbox = () => {
+    outbox().forEach((item) => send({ action: "post", client_id: item.client_id, body: item.body, reply_to: item.reply_to }));
+  };
+
+  const showPresence = (people) => {
+    const others = people.filter((p) => p.id !== me).map((p) => p.name);
+    presence.hidden = !others.length;
+    presence.textContent = others.length ? `Here now: ${others.join(", ")}` : "";
+  };
+
+  const showTyping = () => {
+    const now = Date.now();
+    [...typers.entries()].forEach(([id, t]) => {
+      if (now - t.at > 5000) typers.delete(id);
+    });
+    const names = [...typers.values()].map((t) => t.name);
+    typingLine.textContent = names.length ? `${names.join(", ")} ${names.length === 1 ? "is" : "are"} typing…` : "";
+  };
+  setInterval(showTyping, 2000);
+
+  const setThreadState = (t) => {
+    document.querySelector(".boost-thread-pinned").hidden = !t.pinned;
+    document.querySelector(".boost-thread-locked").hidden = !t.locked;
+    const note = document.querySelector(".boost-locked-note");
+    if (note) note.hidden = !t.locked;
+    if (form) form.hidden = t.locked;
+    [["pin", t.pinned, "pin"], ["lock", t.locked, "lock"]].forEach(([action, on, word]) => {
+      const tool = document.querySelector(`form[data-socket-action="${action}"]`);
+      if (!tool) return;
+      tool.querySelector("input[name='value']").value = on ? "0" : "1";
+      tool.querySelector("button").textContent = `${on ? "Un" + word : word[0].toUpperCase() + word.slice(1)} this discussion`;
+    });
+  };
+
+  const onEvent = (data) => {
+    switch (data.type) {
+      case "message.created":
+      case "message.updated":
+      case "message.hidden":
+        noteVersion(data.message.version);
+        apply(data.message, { announceIt: data.type === "message.created" });
+        markRead();
+        break;
+      case "reaction.changed": {
+        noteVersion(data.version);
+        const item = list.querySelector(`[data-message-id="${data.message_id}"]`);
+        if (item && (versions.get(data.message_id) || 0) < data.version) {
+          versions.set(data.message_id, data.version);
+          setReactions(item, data.reactions, data.kind, data.added, data.user_id);
+        }
+        break;
+      }
+      case "catchup":
+      case "sync":
+        data.messages.forEach((m) => apply(m));
+        floor = Math.max(floor, data.version);
+        if (data.thread) setThreadState(data.thread);
+        if (data.complete === false) setStatus("Many messages arrived while you were away. Reload the page to see them all.");
+        markRead();
+        break;
+      case "thread.updated":
+        setThreadState(data.thread);
+        break;
+      case "typing":
+        typers.set(data.user_id, { name: data.name, at: Date.now() });
+        showTyping();
+        break;
+      case "presence":
+        showPresence(data.people);
+        break;
+      case "notification.created":
+        document.dispatchEvent(new CustomEvent("boost:notification", { detail: data }));
+        break;
+      case "ack":
+        if (data.client_id) {
+          saveOutbox(outbox().filter((item) => item.client_id !== data.client_id));
+          if (data.message) {
+            noteVersion(data.message.version);
+            apply(data.message);
+          }
+          if (data.state === "held") setStatus("Thanks. Your message will appear when a facilitator has approved it.");
+        }
+        break;
+      case "error":
+        if (data.client_id) {
+          // Refused, not lost: the text goes back in the box with the reason.
+          const refused = outbox().find((item) => item.client_id === data.client_id);
+          saveOutbox(outbox().filter((item) => item.client_id !== data.client_id));
+          if (refused && textarea && !textarea.value.trim()) {
+            textarea.value = refused.body;
+            localStorage.setItem(draftKey, refused.body);
+          }
+        }
+        if (formError) {
+          formError.hidden = false;
+          formError.textContent = data.message;
+        }
+        break;
+      default:
+        break;
+    }
+  };
+
+  const connect = () => {
+    setStatus(socket ? "Reconnecting…" : "");
+    socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${root.dataset.wsPath}`);
+    socket.addEventListener("open", () => {
+      delay = 1000;
+      setStatus("");
+      send({ action: "resume", since: floor });
+      flushOutbox();
+      markRead();
+    });
+    socket.addEventListener("message", (event) => onEvent(JSON.parse(event.data)));
+    socket.addEventListener("close", (event) => {
+      if (event.code >= 4400 && event.code < 4500) {
+        closedForGood = true;
+        setStatus("You can no longer see this discussion. Reload the page.");
+        if (form) form.hidden = true;
+        return;
+      }
+      if (closedForGood) return;
+      setStatus("Connection lost. Reconnecting… Your draft is kept.");
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 15000);
+    });
+  };
+
+  if (form && textarea) {
+    const saved = localStorage.getItem(draftKey);
+    if (saved && !textarea.value) textarea.value = saved;
+    textarea.addEventListener("input", () => {
+      localStorage.setItem(draftKey, textarea.value);
+      send({ action: "typing" });
+    });
+    form.addEventListener("submit", (event) => {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return; // fall back to the form post
+      event.preventDefault();
+      const body = textarea.value;
+      if (!body.trim()) {
+        formError.hidden = false;
+        formError.textContent = "Write a message.";
+        return;
+      }
+      formError.hidden = true;
+      const replyTo = form.querySelector("input[name='reply_to']").value;
+      const item = {
+        client_id: crypto.randomUUID().replaceAll("-", ""),
+        body,
+        reply_to: replyTo ? Number(replyTo) : null,
+      };
+      saveOutbox([...outbox(), item]);
+      send({ action: "post", ...item });
+      textarea.value = "";
+      localStorage.removeItem(draftKey);
+      form.querySelector("input[name='reply_to']").value = "";
+      const replying = document.querySelector("[data-replying-to]");
+      if (replying) replying.remove();
+    });
+  }
+
+  // Reactions, delete, hide, pin and lock go over the socket when it is open.
+  document.addEventListener("submit", (event) => {
+    const target = event.target.closest("[data-socket-action]");
+    if (!target || !socket || socket.readyState !== WebSocket.OPEN) return;
+    const action = target.dataset.socketAction;
+    const item = target.closest("[data-message-id]");
+    if (action === "react") {
+      event.preventDefault();
+      send({ action, id: Number(item.dataset.messageId), kind: event.submitter.value });
+    } else if (action === "hide") {
+      event.preventDefault();
+      send({ action, id: Number(item.dataset.messageId) });
+    } else if (action === "pin" || action === "lock") {
+      event.preventDefault();
+      send({ action, value: target.querySelector("input[name='value']").value === "1" });
+    }
+  });
+  list.addEventListener("click", (event) => {
+    const react = event.target.closest("[data-kind]");
+    const del = event.target.closest("[data-delete]");
+    const hide = event.target.closest("[data-hide]");
+    if (react) send({ action: "react", id: Number(react.closest("[data-message-id]").dataset.messageId), kind: react.dataset.kind });
+    if (del && window.confirm("Delete your message?")) send({ action: "delete", id: Number(del.dataset.delete) });
+    if (hide) send({ action: "hide", id: Number(hide.dataset.hide) });
+  });
+  document.addEventListener("visibilitychange", markRead);
+
+  connect();
+}

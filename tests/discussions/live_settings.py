@@ -1,0 +1,21 @@
+"""Settings for Boost served by real uvicorn processes in browser and fault tests.
+
+The test settings, but on the SQLite file named by DATABASE_URL (so several server processes and the
+test share one database) and, when LIVE_REDIS_URL is set, on the Redis channel layer.
+"""
+
+import os
+
+from boost.settings.test import *  # noqa: F403
+
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+DISCUSSIONS_WATCH_SECONDS = 1.0
+DISCUSSIONS_RECHECK_SECONDS = 3.0
+DISCUSSIONS_LAYER_RETRY_SECONDS = 0.5
+if os.environ.get("LIVE_REDIS_URL"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["LIVE_REDIS_URL"]], "capacity": 1500, "expiry": 30},
+        }
+    }

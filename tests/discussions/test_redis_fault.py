@@ -1,0 +1,132 @@
+"""Two uvicorn processes on the Redis channel layer; Redis is stopped mid-conversation and started
+again. Every client must end with exactly the messages in the database: none lost, none doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.discussions.live import (  # noqa: F401
+    SESSIONS,
+    SETUP_THREAD,
+    LiveClient,
+    free_port,
+    live_site,
+    live_template,
+    wait_for_port,
+)
+
+REDIS = shutil.which("redis-server")
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(REDIS is None, reason="redis fault test skipped: redis-server is not installed"),
+]
+
+
+class RedisServer:
+    """A throwaway redis-server on 127.0.0.1, stopped and started by PID."""
+
+    def __init__(self, workdir) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port, timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+async def _until(predicate, timeout: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(0.2)
+    return predicate()
+
+
+def test_redis_outage_loses_nothing(live_site, redis_server):  # noqa: F811 - the imported fixture
+    # A fresh event loop in its own thread: Playwright's sync API may already run one in the main
+    # thread when browser tests ran earlier in the session.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _outage_scenario(live_site, redis_server)).result(timeout=240)
+
+
+async def _outage_scenario(live_site, redis_server) -> None:  # noqa: F811
+    ids = live_site.run(SETUP_THREAD)
+    env = {"LIVE_REDIS_URL": redis_server.url}
+    server_a = live_site.start_server(env)
+    server_b = live_site.start_server(env)
+    people = [ids["alice"], ids["bob"], ids["carol"]]
+    sessions = live_site.run(SESSIONS % people)
+    version = 0  # resume from the start: the opening message is caught up from the database
+    clients = [
+        LiveClient("alice@A", server_a, ids["thread"], sessions[str(ids["alice"])], version),
+        LiveClient("bob@B", server_b, ids["thread"], sessions[str(ids["bob"])], version),
+        LiveClient("carol@A", server_a, ids["thread"], sessions[str(ids["carol"])], version),
+    ]
+    for client in clients:
+        client.start()
+    counter = itertools.count()
+
+    async def talk(rounds: int) -> None:
+        for _ in range(rounds):
+            for client in clients:
+                n = next(counter)
+                await client.post(f"{client.name.split('@')[0]}-{n}", f"Message {n} from {client.name}")
+                await asyncio.sleep(0.1)
+
+    def everyone_has_the_database() -> bool:
+        stored = set(live_site.message_ids(ids["thread"]))
+        return all(set(client.messages) == stored and not client.outbox for client in clients)
+
+    try:
+        assert await _until(lambda: all(client.socket is not None for client in clients), 20)
+        await talk(2)
+        assert await _until(everyone_has_the_database, 20), "before the outage"
+
+        redis_server.stop()  # mid-conversation
+        await talk(2)
+        await asyncio.sleep(2)
+        redis_server.start()  # same port, empty: groups and in-flight messages are gone
+        await talk(2)
+
+        assert await _until(everyone_has_the_database, 45), [
+            (client.name, sorted(client.messages), client.outbox) for client in clients
+        ]
+        stored = live_site.message_ids(ids["thread"])
+        # 1 opening message + 6 rounds x 3 people, each stored exactly once despite resends.
+        assert len(stored) == 1 + 18
+        for client in clients:
+            assert sorted(client.messages) == stored
+    finally:
+        for client in clients:
+            await client.stop()
