@@ -55,7 +55,7 @@ def _count(client, url: str) -> int:
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("/communities/", 17), ("/communities/{slug}/", 25), ("/communities/{slug}/members/", 14)],
+    [("/communities/", 18), ("/communities/{slug}/", 26), ("/communities/{slug}/members/", 15)],
 )
 def test_query_counts_do_not_grow_with_data(client, member, django_assert_num_queries, path, expected):
     client.force_login(member)
