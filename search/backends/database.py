@@ -247,18 +247,18 @@ class DatabaseBackend:
         return from_sql, where, [*from_params, *match_params, *perm_params, *facet_params], score
 
     def _facet_counts(self, from_sql: str, where: str, params: list[Any]) -> tuple[dict[str, dict[str, int]], int]:
-        """Facet counts and the number of candidates, over at most ``MAX_CANDIDATES + 1`` matches
-        (one more than the cap, so that "more than the cap" can be told from "exactly the cap")."""
+        """Facet counts over at most ``MAX_CANDIDATES`` matches, and how many matches there are up to
+        one more than the cap (so that "more than the cap" can be told from "exactly the cap")."""
         sql = (
             f"WITH c AS (SELECT e.id FROM {from_sql} WHERE {where} LIMIT %s) "
             "SELECT f.name, f.value, COUNT(*) FROM search_searchfacet f "
-            "WHERE f.entry_id IN (SELECT id FROM c) GROUP BY f.name, f.value "
+            "WHERE f.entry_id IN (SELECT id FROM c LIMIT %s) GROUP BY f.name, f.value "
             "UNION ALL SELECT '', '', COUNT(*) FROM c"
         )
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         candidates = 0
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, MAX_CANDIDATES + 1])
+            cursor.execute(sql, [*params, MAX_CANDIDATES + 1, MAX_CANDIDATES])
             for name, value, count in cursor.fetchall():
                 if name == "":
                     candidates = count
