@@ -268,7 +268,15 @@ class DatabaseBackend:
 
     def search(self, query: SearchQuery) -> SearchResults:
         try:
-            return self._search(query)
+            if self.vendor != "postgresql":
+                return self._search(query)
+            with transaction.atomic():
+                # With a LIMIT the planner prefers a sequential scan that evaluates ``@@`` on row
+                # after row (57 ms to find 500 "discharge" matches at 100k) over the GIN bitmap
+                # (8 ms). SET LOCAL keeps the hint to this transaction; it reads, never writes.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL enable_seqscan = off")
+                return self._search(query)
         except DatabaseError as exc:
             raise SearchUnavailable(f"database search failed: {exc.__class__.__name__}") from exc
 
