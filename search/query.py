@@ -84,6 +84,9 @@ class SearchResults:
     total: int
     facets: dict[str, list[FacetValue]]
     did_you_mean: str | None = None
+    # True when ``total`` is a floor ("more than N"): the database backend stops counting at its
+    # candidate cap (search/backends/database.py explains the trade-off).
+    total_is_lower_bound: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -101,6 +104,7 @@ class SearchResults:
             "page": self.page,
             "num_pages": self.num_pages,
             "total": self.total,
+            "total_relation": "gte" if self.total_is_lower_bound else "eq",
             "did_you_mean": self.did_you_mean,
             "results": [hit.as_json() for hit in self.hits],
             "facets": {
