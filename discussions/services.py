@@ -128,7 +128,7 @@ def _resolve_mentions(thread: Thread, body: str) -> list:
 
 def _locked_thread(thread_id: int) -> Thread:
     try:
-        return Thread.objects.select_for_update().select_related("community", "page").get(pk=thread_id)
+        return Thread.objects.select_for_update(of=("self",)).select_related("community", "page").get(pk=thread_id)
     except Thread.DoesNotExist:
         raise DiscussionError("That discussion does not exist.", "not_found") from None
 
