@@ -225,7 +225,7 @@ def test_questions_on_a_write_up_add_constant_queries(client, member, other_memb
     )
     Message.objects.bulk_create(
         [
-            Message(thread=t, author=member, client_id=f"{t.pk}-{k}", body=f"Answer {k}", body_html=f"<p>Answer {k}</p>")
+            Message(thread=t, author=member, client_id=f"{t.pk}-{k}", body=f"A{k}", body_html=f"<p>A{k}</p>")
             for t in threads
             for k in range(20)
         ]
