@@ -55,6 +55,7 @@ def _bulk_threads(community, people: list[User], scale: int, viewer) -> None:
     threads = Thread.objects.bulk_create(
         [Thread(community=community, title=f"Thread {n}", author=people[n % len(people)]) for n in range(2 * scale)]
     )
+    listed = threads[-10:]  # the newest: the page lists them first
     messages = Message.objects.bulk_create(
         [
             Message(
@@ -64,12 +65,12 @@ def _bulk_threads(community, people: list[User], scale: int, viewer) -> None:
                 body=f"Message {k}",
                 body_html=f"<p>Message {k}</p>",
             )
-            for n, thread in enumerate(threads[-10:])
+            for n, thread in enumerate(listed)
             for k in range(scale)
         ]
     )
-    Thread.objects.filter(pk__in=[thread.pk for thread in threads[-10:]]).update(message_count=scale)
-    ReadMarker.objects.create(user=viewer, thread=threads[-10], last_read_id=messages[scale // 2].pk)
+    Thread.objects.filter(pk__in=[thread.pk for thread in listed]).update(message_count=scale)
+    ReadMarker.objects.create(user=viewer, thread=listed[0], last_read_id=messages[scale // 2].pk)
 
 
 def _count(client, url: str) -> int:

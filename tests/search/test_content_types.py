@@ -301,8 +301,8 @@ def test_constant_queries_per_results_page_with_real_content(client, member, com
             make_event(community, title=f"Waiting list clinic {n}", days=n + 1)
     client.force_login(member)
     client.get("/search/", {"q": "waiting"})  # warm caches (synonyms, site root, settings)
-    # The same 11 as for the synthetic corpus (tests/search/test_views.py): the page reads only the index.
-    with django_assert_num_queries(11):
+    # The same 12 as for the synthetic corpus (tests/search/test_views.py): the page reads only the index.
+    with django_assert_num_queries(12):
         response = client.get("/search/", {"q": "waiting list", "care_setting": "Hospital (acute)"})
     assert response.status_code == 200
     assert response.content.decode().count("Waiting list validation") >= min(size, 10)

@@ -192,8 +192,8 @@ def test_constant_queries_per_results_page(client, member, django_assert_num_que
     client.get(URL, {"q": "discharge"})  # warm caches (synonyms, site root)
     # Search's own: memberships, facet counts (which give the total), the page of hits. The rest
     # is every page's: session, user, MFA-role and overseer-role checks, site, two permission
-    # look-ups for the admin link, the profile for the display name.
-    with django_assert_num_queries(11):
+    # look-ups for the admin link, the profile for the display name, the notification bell's count.
+    with django_assert_num_queries(12):
         response = client.get(URL, {"q": "discharge", "organisation": "Trust 1"})
     assert response.status_code == 200
 
