@@ -6,7 +6,7 @@ import time), says which objects may be indexed (``should_index``) and fills eac
 ``SearchDocument``, so the database and Elasticsearch paths cannot disagree on content or
 permissions.
 
-Adding a type (project write-ups, priorities, events, discussion threads/messages) is:
+Adding a type is:
 1. a subclass here with ``doc_type``, ``label``, ``model`` and its ``prepare_*`` methods;
 2. ``registry.register(TheDocument)`` at the bottom of this module;
 3. if it depends on other models (a thread's messages, a write-up's measures), an entry in its
@@ -562,18 +562,143 @@ class EventDocument(DocumentType):
         return facts
 
 
+def _messages_prefetch():
+    from django.db.models import Prefetch
+
+    message_model = _related_model("discussions.Message")
+    fields = ("id", "thread_id", "state", "hidden_at", "deleted_at", "body_html")
+    return Prefetch(
+        "messages", queryset=message_model.objects.only(*fields).order_by("id"), to_attr="messages_in_order"
+    )
+
+
+def _message_text(message: Any) -> str:
+    from django.utils.html import strip_tags
+
+    return " ".join(strip_tags(message.body_html).split())
+
+
+class ThreadDocument(DocumentType):
+    """A discussion thread: its title, its first message (summary) and the replies' text (body).
+
+    Only published, not hidden and not deleted messages are read, so a hidden or deleted message's
+    words never reach the index (the thread is re-indexed whenever a message changes). A thread in a
+    community carries the community's id and privacy, so a private community's threads reach only its
+    active members, curators and admins; a question on a page is indexed only while that page is live
+    and unrestricted — visible as the write-up is — and carries the private community it sits under,
+    if any (``Thread.community``). Hidden threads are never indexed.
+    """
+
+    doc_type = "thread"
+    label = "Discussion"
+    model = "discussions.Thread"
+    # The body is capped so one very long thread cannot dominate the index (or the row size).
+    MAX_BODY_CHARS = 20_000
+    depends_on = {
+        "discussions.Message": lambda message: [message.thread_id],
+        # A community turning private or being unpublished changes who may see its threads.
+        "communities.CommunityPage": lambda community: community.threads.values_list("pk", flat=True),
+        # Questions on a write-up come and go with its publication.
+        "projects.ProjectPage": lambda page: (
+            _related_model("discussions.Thread").objects.filter(page=page.pk).values_list("pk", flat=True)
+        ),
+    }
+
+    def get_queryset(self):
+        return (
+            self.model_class()
+            .objects.select_related("community", "community__care_area", "page")
+            .prefetch_related(_messages_prefetch())
+        )
+
+    def _all_messages(self, obj) -> list[Any]:
+        messages = getattr(obj, "messages_in_order", None)
+        if messages is None:  # built outside get_queryset (a single object)
+            messages = list(obj.messages.order_by("id"))
+            obj.messages_in_order = messages
+        return messages
+
+    def _opening(self, obj) -> Any | None:
+        """The thread's first message, if people can still read it (not hidden, deleted or held)."""
+        messages = self._all_messages(obj)
+        return messages[0] if messages and messages[0].is_visible else None
+
+    def _replies(self, obj) -> list[Any]:
+        return [message for message in self._all_messages(obj)[1:] if message.is_visible]
+
+    def should_index(self, obj) -> bool:
+        if obj.is_hidden:
+            return False
+        if obj.community_id is not None and not obj.community.live:
+            return False
+        if obj.page_id is not None:
+            return obj.page.live and not obj.page.get_view_restrictions().exists()
+        return True
+
+    def prepare_title(self, obj) -> str:
+        return obj.title
+
+    def prepare_summary(self, obj) -> str:
+        opening = self._opening(obj)
+        return _message_text(opening) if opening else ""
+
+    def prepare_body(self, obj) -> str:
+        return " ".join(_message_text(message) for message in self._replies(obj))[: self.MAX_BODY_CHARS]
+
+    def prepare_community_id(self, obj) -> int | None:
+        return obj.community_id
+
+    def prepare_is_private(self, obj) -> bool:
+        return obj.community_id is not None and obj.community.is_private
+
+    def prepare_published_at(self, obj):
+        # Discussions are "new" when they were last active, which is what "newest" should sort by.
+        return obj.last_activity_at
+
+    def prepare_boost(self, obj) -> float:
+        # An answered question is worth more than an unanswered one; discussions sit just below the
+        # write-ups they talk about at equal match.
+        return round(0.9 * freshness_boost(obj.last_activity_at, evidence=min(len(self._replies(obj)), 5) / 5), 4)
+
+    def prepare_facets(self, obj) -> dict[str, list[str]]:
+        community = obj.community
+        if community is not None:
+            care_area = community.care_area
+            return {"community": [community.title], "care_area": [care_area.name] if care_area else []}
+        page = obj.page.specific if obj.page_id else None
+        communities = getattr(page, "communities", None)
+        return {"community": _public_titles(communities.all()) if communities is not None else []}
+
+    def prepare_key_facts(self, obj) -> list[str]:
+        from django.utils.dateformat import format as date_format
+
+        replies = len(self._replies(obj))
+        facts = [
+            f"{replies} repl{'ies' if replies != 1 else 'y'}",
+            f"Last activity {date_format(timezone.localtime(obj.last_activity_at), 'j M Y')}",
+        ]
+        if obj.page_id is not None:
+            facts.append(f"Question on {obj.page.title}")
+        elif obj.community is not None:
+            facts.append(obj.community.title)
+        if obj.is_locked:
+            facts.append("Locked")
+        return facts
+
+
 registry.register(CommunityDocument)
 registry.register(PersonDocument)
 registry.register(StandardPageDocument)
 registry.register(ProjectWriteUpDocument)
 registry.register(PriorityDocument)
 registry.register(EventDocument)
+registry.register(ThreadDocument)
 
 
 FUTURE_TYPES = """
-Shapes for the types other branches are building (add each as a class above, then register it):
+Shapes for types not indexed yet (add each as a class above, then register it):
 
-ThreadDocument / MessageDocument  doc_type "thread"/"message", model "discussions.Thread"/"Message":
-    community_id and is_private from the thread's community (or project); should_index False for
-    deleted/hidden messages; url = thread URL + "#message-<pk>"; members_only True.
+MessageDocument  doc_type "message", model "discussions.Message": one hit per message (threads are
+    indexed whole today, as ``ThreadDocument``); url = thread URL + "#message-<pk>"; the thread's
+    community_id and is_private; should_index False for held, hidden or deleted messages.
 """

@@ -34,19 +34,28 @@ def unread_counts(user, thread_ids: list[int]) -> dict[int, int]:
 
 
 @register.inclusion_tag("discussions/includes/community_discussions.html", takes_context=True)
-def community_discussions(context, community, limit: int = 20):
+def community_discussions(context, community, limit: int = 20, access=None):
+    """``access`` (a ``communities.permissions.CommunityAccess`` the page already worked out for this
+    community) saves the membership look-ups; without it the tag asks the permission helpers."""
     request = context["request"]
     user = request.user
     threads = list(Thread.objects.in_community(community).listed().select_related("author__profile")[:limit])
     counts = unread_counts(user, [thread.pk for thread in threads])
     for thread in threads:
         thread.unread = counts.get(thread.pk, 0)
+    if access is not None:
+        signed_in = user.is_authenticated and user.is_active
+        can_start = signed_in and access.can_view and (access.is_member or access.can_moderate)
+        is_moderator = user.is_authenticated and access.can_moderate
+    else:
+        can_start = can_start_thread(user, community)
+        is_moderator = user.is_authenticated and can_moderate_thread(user, Thread(community=community))
     return {
         "request": request,
         "community": community,
         "threads": threads,
-        "can_start": can_start_thread(user, community),
-        "is_moderator": user.is_authenticated and can_moderate_thread(user, Thread(community=community)),
+        "can_start": can_start,
+        "is_moderator": is_moderator,
         "live": user.is_authenticated,
     }
 

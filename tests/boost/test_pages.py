@@ -37,7 +37,8 @@ def test_home_page_query_count_is_constant(client, django_assert_max_num_queries
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
     client.force_login(member)
-    with django_assert_max_num_queries(17):  # + the notification bell
+    # 17: the header's notification bell counts unread notifications (one query on every signed-in page).
+    with django_assert_max_num_queries(17):
         assert client.get("/").status_code == 200
 
 

@@ -203,3 +203,35 @@ def test_dashboard_shows_curators_the_review_queue_and_members_their_stories(cli
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Review improvement stories" not in html
     assert project.title in html
+
+
+def test_questions_on_a_write_up_add_constant_queries(client, member, other_member, django_assert_num_queries):
+    from discussions.models import Message, Thread
+    from tests.factories.discussions import make_thread, post
+
+    project = make_project(member, title="Questions welcome")
+    first = make_thread(other_member, page=project, title="How did you staff the huddle?")
+    post(member, first, "Two nurses and a therapist.")
+    client.force_login(other_member)
+    client.get(project.url)  # warm caches
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(project.url)
+    threads = Thread.objects.bulk_create(
+        [Thread(page=project, author=member if n % 2 else other_member, title=f"Question {n}") for n in range(15)]
+    )
+    Message.objects.bulk_create(
+        [
+            Message(thread=t, author=member, client_id=f"{t.pk}-{k}", body=f"A{k}", body_html=f"<p>A{k}</p>")
+            for t in threads
+            for k in range(20)
+        ]
+    )
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(project.url)
+    html = response.content.decode()
+    assert "Questions for the team" in html and "Question 14" in html and "How did you staff the huddle?" in html
+    assert 'action="{}"'.format(reverse("discussions:ask", args=[project.pk])) in html

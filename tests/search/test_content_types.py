@@ -16,6 +16,7 @@ from search.models import SearchEntry
 from search.permissions import Viewer
 from search.query import SearchQuery, SuggestQuery
 from tests.factories.communities import add_member, make_community, make_event
+from tests.factories.discussions import make_thread
 from tests.factories.projects import FALLING, make_measure, make_priority, make_project
 
 pytestmark = pytest.mark.django_db
@@ -259,10 +260,12 @@ def test_rebuild_indexes_every_type(member, commit):
     make_event(community, title="Stroke meeting")
     make_priority("Stroke care")
     make_project(member, title="Stroke rehabilitation at home")
+    add_member(member, community)
+    make_thread(member, community, title="Stroke huddles")
     SearchEntry.objects.all().delete()
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
     types = set(SearchEntry.objects.values_list("doc_type", flat=True))
-    assert {"community", "event", "priority", "writeup"} <= types
+    assert {"community", "event", "priority", "writeup", "thread"} <= types
 
 
 def test_demo_content_is_searchable_straight_after_loading(django_capture_on_commit_callbacks):
@@ -273,13 +276,19 @@ def test_demo_content_is_searchable_straight_after_loading(django_capture_on_com
     for callback in callbacks:
         callback()
     types = set(SearchEntry.objects.values_list("doc_type", flat=True))
-    assert {"community", "event", "priority", "writeup", "person", "page"} <= types
+    assert {"community", "event", "priority", "writeup", "person", "page", "thread"} <= types
     assert SearchQuery(text="waiting").run().total >= 3
     # Private communities' events (the discharge stewardship group) stay private after the load.
     private = SearchEntry.objects.filter(doc_type="event", is_private=True)
     assert private.exists()
     assert not set(private.values_list("url", flat=True)) & set(
         _urls(SearchQuery(text="", filters={"type": ["event"]}, per_page=50).run())
+    )
+    # The same for the demo discussions in private communities.
+    private_threads = SearchEntry.objects.filter(doc_type="thread", is_private=True)
+    assert private_threads.exists() and SearchEntry.objects.filter(doc_type="thread", is_private=False).exists()
+    assert not set(private_threads.values_list("url", flat=True)) & set(
+        _urls(SearchQuery(text="", filters={"type": ["thread"]}, per_page=50).run())
     )
 
 
@@ -293,7 +302,7 @@ def test_constant_queries_per_results_page_with_real_content(client, member, com
             make_event(community, title=f"Waiting list clinic {n}", days=n + 1)
     client.force_login(member)
     client.get("/search/", {"q": "waiting"})  # warm caches (synonyms, site root, settings)
-    # The same 11 as for the synthetic corpus (tests/search/test_views.py): the page reads only the index.
+    # The same 12 as for the synthetic corpus (tests/search/test_views.py): the page reads only the index.
     # On PostgreSQL the search runs in its own atomic block with SET LOCAL enable_seqscan = off;
     # inside the test's transaction that is a savepoint, the SET and a release: 3 more statements.
     with django_assert_num_queries(12 + (3 if connection.vendor == "postgresql" else 0)):
