@@ -43,6 +43,17 @@ def django_db_setup(django_db_setup):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    # Each async test runs on its own event loop; a channel layer (Redis's holds asyncio locks and
+    # connection pools) must not outlive the loop it was made on.
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # allauth's rate limits live in the cache; each test starts with a clean slate.
     cache.clear()
