@@ -44,45 +44,63 @@ def priorities_section(request):
     }
 
 
+def _project_index_url(request) -> str:
+    """The project index's URL, looked up once per request (two home sections link to it)."""
+    if not hasattr(request, "_boost_project_index_url"):
+        index = ProjectIndexPage.objects.live().first()
+        request._boost_project_index_url = index.url if index else ""
+    return request._boost_project_index_url
+
+
+def _stories_section(request, projects, *, key: str, title: str, order: int, query: str, more_label: str):
+    """A home section of write-up cards with their derived headlines, or None when there are none."""
+    projects = list(projects)
+    if not projects:
+        return None
+    _attach_headlines(projects)
+    index_url = _project_index_url(request)
+    return {
+        "key": key,
+        "title": title,
+        "template": "projects/home_projects.html",
+        "items": projects,
+        "order": order,
+        "more_url": f"{index_url}{query}" if index_url else "",
+        "more_label": more_label,
+    }
+
+
 @hooks.register("boost_home_sections")
 def bright_spots_section(request):
-    projects = list(
+    projects = (
         ProjectPage.objects.live()
         .filter(bright_spot__isnull=False)
         .for_cards()
         .order_by("-bright_spot__featured_at")[:3]
     )
-    if not projects:
-        return None
-    _attach_headlines(projects)
-    index = ProjectIndexPage.objects.live().first()
-    return {
-        "key": "bright-spots",
-        "title": "Bright spots",
-        "template": "projects/home_projects.html",
-        "items": projects,
-        "order": 30,
-        "more_url": f"{index.url}?bright_spots=on" if index else "",
-        "more_label": "All bright spots",
-    }
+    return _stories_section(
+        request,
+        projects,
+        key="bright-spots",
+        title="Bright spots",
+        order=30,
+        query="?bright_spots=on",
+        more_label="All bright spots",
+    )
 
 
 @hooks.register("boost_home_sections")
 def latest_stories_section(request):
-    projects = list(ProjectPage.objects.live().for_cards().order_by("-first_published_at", "-pk")[:3])
-    if not projects:
-        return None
-    _attach_headlines(projects)
-    index = ProjectIndexPage.objects.live().first()
-    return {
-        "key": "latest-stories",
-        "title": "Latest improvement stories",
-        "template": "projects/home_projects.html",
-        "items": projects,
-        "order": 40,
-        "more_url": index.url if index else "",
-        "more_label": "All improvement projects",
-    }
+    projects = ProjectPage.objects.live().for_cards().order_by("-first_published_at", "-pk")[:3]
+    return _stories_section(
+        request,
+        projects,
+        key="latest-stories",
+        title="Latest improvement stories",
+        order=40,
+        query="",
+        more_label="All improvement projects",
+    )
 
 
 def _attach_headlines(projects) -> None:
