@@ -39,7 +39,9 @@ def main() -> None:
     from discussions.models import Message
 
     home = HomePage.objects.get()
-    index = home.add_child(instance=CommunityIndexPage(title="Communities", slug="communities"))
+    index = CommunityIndexPage.objects.first() or home.add_child(
+        instance=CommunityIndexPage(title="Communities", slug="communities")
+    )
     community = index.add_child(instance=CommunityPage(title="Render", slug="render", purpose="Bench."))
     author = User.objects.create_user(email="author@example.nhs.uk", password=None)
     reader = User.objects.create_user(email="reader@example.nhs.uk", password=None)

@@ -9,7 +9,9 @@ Starts two uvicorn processes on free loopback ports, one serving the harness's s
 (every message goes through ``post_message`` into a fresh SQLite database and back out through
 the per-process hub), then runs the harness's ``fanout_client.py`` against each, alternating
 which goes first, and prints p50/p95 delivery latency, loss and the Boost/stock p95 ratio.
-Both servers use the in-memory channel layer (one process each), like for like. Prints figures;
+Both servers use the in-memory channel layer (one process each). Boost is served as `./bin/boost run`
+serves it (``--ws websockets-sansio``), the stock consumer as the harness README starts it; a third
+server, ``bench/ws_floor.py`` (bare ``websockets`` broadcast, no Django), shows the floor. Prints figures;
 asserts nothing.
 """
 
@@ -56,7 +58,8 @@ def prepare_database(env: dict) -> tuple[int, int]:
         "from communities.models import CommunityIndexPage, CommunityPage, Membership\n"
         "from discussions import services\n"
         "home = HomePage.objects.get()\n"
-        "index = home.add_child(instance=CommunityIndexPage(title='Communities', slug='communities'))\n"
+        "index = CommunityIndexPage.objects.first() or home.add_child("
+        "instance=CommunityIndexPage(title='Communities', slug='communities'))\n"
         "community = index.add_child(instance=CommunityPage(title='Bench', slug='bench', purpose='Bench.'))\n"
         "user = User.objects.create_user(email='bench@example.nhs.uk', password='x')\n"
         "Membership.objects.create(user=user, community=community)\n"
@@ -92,6 +95,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="100 clients only")
     parser.add_argument("--seconds", type=float, default=15, help="how long each run sends for")
+    parser.add_argument("--clients", default="100,500", help="client counts, comma-separated")
+    parser.add_argument("--rates", default="1,5", help="messages per second, comma-separated")
+    parser.add_argument(
+        "--boost-ws", default="websockets-sansio", help="uvicorn --ws for Boost (default: as ./bin/boost run serves)"
+    )
+    parser.add_argument("--stock-ws", default="auto", help="uvicorn --ws for the stock consumer (harness default)")
     args = parser.parse_args()
     if not (HARNESS / "fanout_client.py").exists():
         sys.exit(f"fan-out harness not found at {HARNESS} (set BENCH_HARNESS)")
@@ -113,25 +122,32 @@ def main() -> None:
     }
 
     uvicorn = [PY, "-m", "uvicorn", "--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
-    stock_port, boost_port = free_port(), free_port()
+    ports = {name: free_port() for name in ("stock", "boost", "floor")}
     servers = {
         "stock": subprocess.Popen(  # noqa: S603
-            [*uvicorn, "--port", str(stock_port), "stockproj.asgi:application"], cwd=HARNESS, env=stock_env
+            [*uvicorn, "--ws", args.stock_ws, "--port", str(ports["stock"]), "stockproj.asgi:application"],
+            cwd=HARNESS,
+            env=stock_env,
         ),
         "boost": subprocess.Popen(  # noqa: S603
-            [*uvicorn, "--port", str(boost_port), "bench.ws_fanout_asgi:application"], cwd=ROOT, env=boost_env
+            [*uvicorn, "--ws", args.boost_ws, "--port", str(ports["boost"]), "bench.ws_fanout_asgi:application"],
+            cwd=ROOT,
+            env=boost_env,
         ),
+        "floor": subprocess.Popen([PY, str(ROOT / "bench" / "ws_floor.py"), str(ports["floor"])]),  # noqa: S603
     }
-    urls = {"stock": f"ws://127.0.0.1:{stock_port}/ws/", "boost": f"ws://127.0.0.1:{boost_port}/ws/"}
+    urls = {name: f"ws://127.0.0.1:{port}/ws/" for name, port in ports.items()}
     try:
-        wait_for_port(stock_port)
-        wait_for_port(boost_port)
-        scenarios = [(100, 1.0), (100, 5.0)] if args.quick else [(100, 1.0), (500, 1.0), (100, 5.0), (500, 5.0)]
+        for port in ports.values():
+            wait_for_port(port)
+        clients = [100] if args.quick else [int(n) for n in args.clients.split(",")]
+        rates = [float(r) for r in args.rates.split(",")]
+        scenarios = [(n, rate) for rate in rates for n in clients]
         rows = []
         for index, (n, rate) in enumerate(scenarios):
             period = 1 / rate
             m = int(args.seconds * rate)
-            order = ["stock", "boost"] if index % 2 == 0 else ["boost", "stock"]
+            order = ["stock", "boost", "floor"] if index % 2 == 0 else ["boost", "stock", "floor"]
             results = {}
             for name in order:
                 results[name] = run_client(urls[name], n, m, period)
@@ -139,7 +155,8 @@ def main() -> None:
             rows.append((n, rate, results))
             print_row(n, rate, results)
         print()
-        print("Summary (p95 delivery latency; ratio = Boost / stock; goal <= 0.30 and 0 loss at 5 msg/s)")
+        print("Summary (p95 delivery latency; ratio = Boost / stock; goal <= 0.30 and 0 loss at 5 msg/s;")
+        print("floor = a bare websockets broadcast server, no Django: the harness client's own cost)")
         for n, rate, results in rows:
             print_row(n, rate, results)
     finally:
@@ -150,14 +167,19 @@ def main() -> None:
 
 
 def print_row(n: int, rate: float, results: dict[str, dict[str, float]]) -> None:
-    stock, boost = results["stock"], results["boost"]
+    stock, boost, floor = results["stock"], results["boost"], results["floor"]
     ratio = boost["deliv_p95"] / stock["deliv_p95"] if stock["deliv_p95"] else float("nan")
+    floor_ratio = floor["deliv_p95"] / stock["deliv_p95"] if stock["deliv_p95"] else float("nan")
 
     def fmt(r: dict[str, float]) -> str:
         lost = int(r["expected"] - r["delivered"])
         return f"p50 {r['deliv_p50']:8.1f} ms  p95 {r['deliv_p95']:8.1f} ms  lost {lost:5d}/{int(r['expected'])}"
 
-    print(f"N={n:4d} {rate:.0f} msg/s | stock {fmt(stock)} | boost {fmt(boost)} | p95 ratio {ratio:.2f}", flush=True)
+    print(
+        f"N={n:4d} {rate:.0f} msg/s | stock {fmt(stock)} | boost {fmt(boost)} | p95 ratio {ratio:.2f}"
+        f" | floor p95 {floor['deliv_p95']:6.1f} ms (ratio {floor_ratio:.2f})",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
