@@ -52,10 +52,17 @@ class User(AbstractUser):
     def display_name(self) -> str:
         """The name shown to other people: the profile's display name, else the full name."""
         profile = getattr(self, "profile", None)
-        if profile is not None and profile.display_name:
-            return profile.display_name
-        full = self.get_full_name()
-        return full or self.email.split("@", 1)[0]
+        return self.name_from(
+            profile.display_name if profile is not None else "", self.first_name, self.last_name, self.email
+        )
+
+    @staticmethod
+    def name_from(display_name: str | None, first_name: str, last_name: str, email: str) -> str:
+        """``display_name`` from columns alone, for pages that read people as plain rows."""
+        if display_name:
+            return display_name
+        full = f"{first_name} {last_name}".strip()
+        return full or email.split("@", 1)[0]
 
     def get_short_name(self) -> str:
         return self.display_name

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from discussions.forms import (
     ThreadForm,
     new_client_id,
 )
+from discussions.message_html import MessageRenderer
 from discussions.models import (
     DiscussionSettings,
     Flag,
@@ -44,8 +44,7 @@ from discussions.models import (
 from discussions.permissions import can_moderate_thread, can_post, can_start_thread, can_view_thread
 from discussions.services import DiscussionError
 from discussions.tasks import user_id_from_token
-
-PAGE_SIZE = 50
+from discussions.thread_page import thread_messages
 
 
 def _visible_thread(request: HttpRequest, thread_id: int) -> Thread:
@@ -64,39 +63,6 @@ def _visible_community(request: HttpRequest, community_id: int) -> CommunityPage
 
 def _message_url(message: Message) -> str:
     return f"{reverse('discussions:thread', args=[message.thread_id])}#message-{message.pk}"
-
-
-def thread_messages(thread: Thread, user, before: int | None) -> tuple[list[Message], bool]:
-    """One page of a thread, newest ``PAGE_SIZE`` before ``before`` (keyset on id), oldest first."""
-    visible = Q(state=Message.State.PUBLISHED)
-    if user.is_authenticated:
-        visible |= Q(state=Message.State.HELD, author=user)
-    qs = thread.messages.filter(visible).with_people().order_by("-id")
-    if before:
-        qs = qs.filter(id__lt=before)
-    rows = list(qs[: PAGE_SIZE + 1])
-    has_older = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    rows.reverse()
-    ids = [message.pk for message in rows]
-    counts: dict[int, dict[str, int]] = {}
-    for message_id, kind in Reaction.objects.filter(message_id__in=ids).values_list("message_id", "kind"):
-        counts.setdefault(message_id, {}).setdefault(kind, 0)
-        counts[message_id][kind] += 1
-    mine: set[tuple[int, str]] = set()
-    if user.is_authenticated:
-        mine = set(Reaction.objects.filter(message_id__in=ids, user=user).values_list("message_id", "kind"))
-    for message in rows:
-        message.reaction_list = [
-            {
-                "kind": kind,
-                "label": label,
-                "count": counts.get(message.pk, {}).get(kind, 0),
-                "mine": (message.pk, kind) in mine,
-            }
-            for kind, label in Reaction.Kind.choices
-        ]
-    return rows, has_older
 
 
 def thread_detail(
@@ -138,16 +104,21 @@ def thread_detail(
         reply_id = form["reply_to"].value()
         if reply_id:
             replying_to = thread.messages.select_related("author__profile").filter(pk=reply_id).first()
+    is_moderator = can_moderate_thread(user, thread)
+    renderer = MessageRenderer(
+        request=request, thread=thread, can_post=posting, is_moderator=is_moderator, first_unread=first_unread
+    )
     context = {
         "thread": thread,
         "messages_page": rows,
+        "rendered_messages": renderer.render_all(rows),
         "has_older": has_older,
         "older_url": f"?before={rows[0].pk}" if has_older and rows else "",
         "is_older_page": bool(before),
         "first_unread": first_unread,
         "form": form,
         "can_post": posting,
-        "is_moderator": can_moderate_thread(user, thread),
+        "is_moderator": is_moderator,
         "replying_to": replying_to,
         "home": _thread_home(request, thread),
         "reaction_kinds": Reaction.Kind.choices,
