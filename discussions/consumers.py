@@ -22,6 +22,7 @@ import json
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -46,6 +47,16 @@ class BaseConsumer(AsyncWebsocketConsumer):
 
     user_id: int = 0
     user_name: str = ""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' own dispatch first hops to the (single, shared) sync thread to close stale
+        # database connections, before every frame and event. Every database call here already
+        # goes through database_sync_to_async, which does that itself on the same thread, so the
+        # extra hop only queued each incoming message behind other sockets' database work.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def join_user_group(self) -> None:
         self.user_group = events.user_group(self.user_id)
