@@ -182,14 +182,30 @@ def engine_text(raw: str) -> str:
     return " ".join(token for clause in parsed.clauses for alternative in clause.alternatives for token in alternative)
 
 
+def text_queries(raw: str) -> list[Q]:
+    """Loose words must all match across the fields; each quoted phrase must match as a phrase
+    (in one field, words in order), as the database backend's ``<->`` does."""
+    parsed = parse_query(raw, expand_synonyms=False)
+    loose: list[str] = []
+    queries: list[Q] = []
+    for clause in parsed.clauses:
+        for alternative in clause.alternatives:
+            if len(alternative) > 1:  # without synonym expansion, only a quoted phrase has several tokens
+                queries.append(Q("multi_match", query=" ".join(alternative), fields=TEXT_FIELDS, type="phrase"))
+            else:
+                loose.extend(alternative)
+    if loose:
+        queries.insert(
+            0, Q("multi_match", query=" ".join(loose), fields=TEXT_FIELDS, type="cross_fields", operator="and")
+        )
+    return queries
+
+
 def build_search(query: SearchQuery, index: str) -> Search:
     """The exact request body for a results page (tests assert on ``.to_dict()``)."""
     filters = [*permission_filter(query.viewer), *facet_filter(query.filters)]
     text = engine_text(query.text)
-    if text:
-        must: list[Q] = [Q("multi_match", query=text, fields=TEXT_FIELDS, type="cross_fields", operator="and")]
-    else:
-        must = [Q("match_all")]
+    must = text_queries(query.text) if text else [Q("match_all")]
     scored = Q(
         "function_score",
         query=Q("bool", must=must, filter=filters),

@@ -360,3 +360,23 @@ def test_live_rebuild_search_and_permissions(db):
     synonym = backend.search(SearchQuery(text="COPD", viewer=Viewer.anonymous()))
     assert "/projects/8/" in {hit.url for hit in synonym.hits}
     assert backend.health()["backend"] == "elasticsearch"
+
+
+def test_quoted_phrases_are_phrase_queries_and_loose_words_cross_fields(db):
+    query = SearchQuery(text='monitoring "virtual ward" "at home" remote', viewer=Viewer())
+    must = build_search(query, INDEX).to_dict()["query"]["function_score"]["query"]["bool"]["must"]
+    fields = ["title^3", "summary^2", "body"]
+    assert must == [
+        {"multi_match": {"query": "monitoring remote", "fields": fields, "type": "cross_fields", "operator": "and"}},
+        {"multi_match": {"query": "virtual ward", "fields": fields, "type": "phrase"}},
+        {"multi_match": {"query": "at home", "fields": fields, "type": "phrase"}},
+    ]
+
+
+def test_a_query_of_only_a_phrase_has_no_cross_fields_clause(db):
+    must = build_search(SearchQuery(text='"length of stay"', viewer=Viewer()), INDEX).to_dict()["query"][
+        "function_score"
+    ]["query"]["bool"]["must"]
+    assert must == [
+        {"multi_match": {"query": "length of stay", "fields": ["title^3", "summary^2", "body"], "type": "phrase"}}
+    ]
