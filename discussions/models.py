@@ -9,6 +9,8 @@ catches up from the database whatever the channel layer dropped.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -104,7 +106,30 @@ class MessageQuerySet(models.QuerySet):
         return self.filter(state=Message.State.PUBLISHED)
 
 
-class Message(models.Model):
+class MessageStates:
+    """Deleted, hidden, visible: one reading of a message's state columns, shared by the model
+    and the plain rows a thread page reads (``thread_page.MessageRow``)."""
+
+    __slots__ = ()
+    state: str
+    deleted_at: Any
+    hidden_at: Any
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        """Shown with its content to everyone who can see the thread."""
+        return self.state == "published" and not self.is_hidden and not self.is_deleted
+
+
+class Message(MessageStates, models.Model):
     """One contribution to a thread. Markdown source is kept; HTML is rendered and sanitised on write."""
 
     class State(models.TextChoices):
@@ -137,19 +162,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk} in {self.thread_id}"
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_visible(self) -> bool:
-        """Shown with its content to everyone who can see the thread."""
-        return self.state == self.State.PUBLISHED and not self.is_hidden and not self.is_deleted
 
 
 class Reaction(models.Model):

@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from accounts.models import User
-from discussions.models import Message, Reaction, Thread
+from discussions.models import Message, MessageStates, Reaction, Thread
 
 PAGE_SIZE = 50
 
@@ -38,7 +38,7 @@ class QuotedRow:
 
 
 @dataclass(slots=True)
-class MessageRow:
+class MessageRow(MessageStates):
     """One message as the thread page shows it (the same names as :class:`Message` where shared)."""
 
     pk: int
@@ -55,18 +55,6 @@ class MessageRow:
     deleted_at: datetime | None
     hidden_at: datetime | None
     reaction_list: list[dict] = field(default_factory=list)
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_visible(self) -> bool:
-        return self.state == Message.State.PUBLISHED and not self.is_hidden and not self.is_deleted
 
 
 def _row(values: tuple) -> MessageRow:
