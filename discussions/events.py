@@ -7,6 +7,7 @@ layer ``type`` of ``message.created`` reaches a consumer's ``message_created`` h
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from typing import Any
@@ -35,6 +36,13 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+BROADCAST_TIMEOUT_SECONDS = 2.0
+
+
+async def _group_send_within(layer, group: str, event: Event, seconds: float) -> None:
+    await asyncio.wait_for(layer.group_send(group, event), timeout=seconds)
+
+
 def send_now(group: str, event: Event) -> None:
     """Send ``event`` to ``group`` at once. A channel layer outage is logged, never raised: the
     message is already stored and clients catch up from the database."""
@@ -42,7 +50,8 @@ def send_now(group: str, event: Event) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, event)
+        # Bounded: a Redis that hangs (rather than refuses) must not hang the request that posted.
+        async_to_sync(_group_send_within)(layer, group, event, BROADCAST_TIMEOUT_SECONDS)
     except Exception:
         logger.warning("broadcast to %s failed", group, exc_info=True)
 
