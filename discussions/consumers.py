@@ -10,6 +10,7 @@ Client actions on a thread socket (JSON objects, ``ref`` is echoed back when giv
     {"action": "resume", "since": <version>}
     {"action": "post", "client_id": "...", "body": "...", "reply_to": <id>|null}
     {"action": "edit", "id": <id>, "body": "..."}      {"action": "delete", "id": <id>}
+    {"action": "source", "id": <id>}  (your own message's markdown, for the inline editor)
     {"action": "react", "id": <id>, "kind": "thanks"}  {"action": "flag", "id": <id>, "reason": "..."}
     {"action": "hide", "id": <id>, "reason": "..."}    {"action": "unhide", "id": <id>}
     {"action": "pin", "value": true}                   {"action": "lock", "value": true}
@@ -230,6 +231,10 @@ class ThreadConsumer(BaseConsumer):
     def _do_edit(self, thread: Thread, data: dict[str, Any]) -> dict[str, Any]:
         message = services.edit_message(actor=self.user, message_id=data.get("id"), body=data.get("body"))
         return {"type": "ack", "id": message.pk, "version": message.version}
+
+    def _do_source(self, thread: Thread, data: dict[str, Any]) -> dict[str, Any]:
+        message = services.message_source(actor=self.user, message_id=data.get("id"))
+        return {"type": "source", "id": message.pk, "body": message.body, "version": message.version}
 
     def _do_delete(self, thread: Thread, data: dict[str, Any]) -> dict[str, Any]:
         message = services.delete_message(actor=self.user, message_id=data.get("id"))

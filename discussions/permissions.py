@@ -1,7 +1,9 @@
 """Who may see, post in and moderate a discussion. Every path (page, form post, socket) asks here.
 
 A community thread is visible to whoever can see its community. A question on a page is visible
-when the page is live and, if it sits under a private community, to whoever can see that community.
+when the page is live, when Wagtail's view restrictions on the page and its ancestors let the person
+in (see :func:`page_restrictions_allow`) and, if it sits under a private community, to whoever can
+see that community.
 Posting needs a signed-in person; in a community discussion they must also be an active member
 (or a moderator). Moderators are the community's facilitators, curators and admins.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from wagtail.models import PageViewRestriction
 
 from communities.models import CommunityPage, Membership
 from communities.permissions import can_moderate, can_view_community, is_active_member, sees_all_communities
@@ -25,10 +28,57 @@ def community_for_page(page) -> CommunityPage | None:
     return CommunityPage.objects.filter(path__in=ancestors).order_by("depth").last()
 
 
+def thread_page_restrictions(thread: Thread) -> list[PageViewRestriction]:
+    """Wagtail view restrictions on the thread's page and its ancestors (one query). Cached on the
+    thread object, which lives for one request or one socket action; never on the page object, which
+    a caller may hold for longer."""
+    cached = getattr(thread, "_page_view_restrictions", None)
+    if cached is not None:
+        return cached
+    page = thread.page
+    if page is None:
+        restrictions = []
+    elif page.alias_of_id is not None:
+        # An alias shares its source's restrictions; Wagtail's own look-up resolves that.
+        restrictions = list(page.get_view_restrictions().prefetch_related("groups"))
+    else:
+        steplen = page.steplen
+        ancestors = [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
+        restrictions = list(PageViewRestriction.objects.filter(page__path__in=ancestors).prefetch_related("groups"))
+    thread._page_view_restrictions = restrictions
+    return restrictions
+
+
+def page_restrictions_allow(user, thread: Thread) -> bool:
+    """Do the view restrictions on the thread's page (and its ancestors) let ``user`` see it, as
+    Wagtail's own ``accept_request`` would? Every restriction must pass.
+
+    A shared-password restriction is remembered per browser session, but discussion rights are per
+    person and are re-checked where there is no request (services, socket actions, the rights
+    watcher). So questions on a password-protected page are closed to everyone: never shown,
+    indexed, posted to or opened on a socket.
+    """
+    for restriction in thread_page_restrictions(thread):
+        if restriction.restriction_type == PageViewRestriction.PASSWORD:
+            return False
+        if restriction.restriction_type == PageViewRestriction.LOGIN:
+            if not user.is_authenticated:
+                return False
+        elif restriction.restriction_type == PageViewRestriction.GROUPS:
+            if not user.is_authenticated:
+                return False
+            if user.is_superuser:
+                continue
+            allowed = {group.pk for group in restriction.groups.all()}
+            if not user.groups.filter(pk__in=allowed).exists():
+                return False
+    return True
+
+
 def can_view_thread(user, thread: Thread) -> bool:
     if thread.is_hidden and not can_moderate_thread(user, thread):
         return False
-    if thread.page_id is not None and not thread.page.live:
+    if thread.page_id is not None and (not thread.page.live or not page_restrictions_allow(user, thread)):
         return False
     if thread.community_id is not None:
         return can_view_community(user, thread.community)
@@ -65,8 +115,19 @@ def can_edit_message(user, message: Message) -> bool:
 def people_who_can_see(thread: Thread) -> QuerySet:
     """Active accounts who can see ``thread``: the candidates for an @mention."""
     users = get_user_model().objects.filter(is_active=True)
+    if thread.page_id is not None:
+        for restriction in thread_page_restrictions(thread):
+            if restriction.restriction_type == PageViewRestriction.PASSWORD:
+                return users.none()
+            if restriction.restriction_type == PageViewRestriction.GROUPS:
+                allowed = [group.pk for group in restriction.groups.all()]
+                users = users.filter(Q(is_superuser=True) | Q(pk__in=_members_of_groups(allowed)))
     community = thread.community
     if community is None or not community.is_private:
         return users
     members = Membership.objects.filter(community=community, state=Membership.State.ACTIVE).values("user_id")
     return users.filter(Q(pk__in=members) | Q(is_superuser=True) | Q(groups__name__in=["Curator", "Admin"])).distinct()
+
+
+def _members_of_groups(group_ids: list[int]) -> QuerySet:
+    return get_user_model().objects.filter(groups__in=group_ids).values("pk")

@@ -61,20 +61,25 @@ def _rate_limit() -> tuple[int, int]:
     return getattr(settings, "DISCUSSIONS_RATE_LIMIT", (20, 60))
 
 
-def _check_rate(user) -> None:
-    """At most N messages per window per person, counted in the shared cache."""
-    limit, window = _rate_limit()
+def _over_limit(user, kind: str, limit: int, window: int) -> bool:
+    """Count one more ``kind`` request by ``user`` in this fixed window (shared cache); True when over."""
     if not limit:
-        return
+        return False
     bucket = int(timezone.now().timestamp() // window)
-    key = f"discussions:rate:{user.pk}:{bucket}"
+    key = f"discussions:{kind}:{user.pk}:{bucket}"
     cache.add(key, 0, timeout=window * 2)
     try:
         count = cache.incr(key)
     except ValueError:
         cache.set(key, 1, timeout=window * 2)
         count = 1
-    if count > limit:
+    return count > limit
+
+
+def _check_rate(user) -> None:
+    """At most N messages per window per person, counted in the shared cache."""
+    limit, window = _rate_limit()
+    if _over_limit(user, "rate", limit, window):
         raise DiscussionError(
             f"You are sending messages too quickly. Wait a moment and try again (limit {limit} a {window}s).",
             "rate_limited",
@@ -124,6 +129,52 @@ def _resolve_mentions(thread: Thread, body: str) -> list:
                 raise DiscussionError(f"{name} cannot see this discussion, so they cannot be mentioned.", "mention")
             raise DiscussionError(f"There is nobody called {name} to mention.", "mention")
     return candidates
+
+
+MENTION_SUGGESTIONS = 8
+
+
+def suggest_mentions(*, viewer, thread: Thread, query: Any) -> list[dict[str, str]]:
+    """People ``viewer`` may @mention in ``thread`` whose name starts with ``query`` (or has a word that
+    does), at most :data:`MENTION_SUGGESTIONS`, each with the exact ``@[Name]`` text the parser accepts.
+
+    The same rule as posting: only people who can see the thread (``people_who_can_see``). On top of
+    it, only people whose profile the viewer may see (``accounts.permissions.can_view_profile``: for a
+    signed-in viewer, everyone but those who chose "Only me"), never the viewer, and only names the
+    mention syntax can carry. The caller has already checked that ``viewer`` may post here. Rate
+    limited per person, because a list of names is what an enumeration would want.
+    """
+    from accounts.models import ProfileVisibility
+
+    if not isinstance(query, str):
+        return []
+    query = " ".join(query.split())[:80]
+    if not query:
+        return []
+    limit, window = getattr(settings, "DISCUSSIONS_MENTION_RATE_LIMIT", (120, 60))
+    if _over_limit(viewer, "mentions", limit, window):
+        raise DiscussionError("Too many look-ups. Wait a moment and try again.", "rate_limited")
+    people = (
+        people_who_can_see(thread)
+        .exclude(pk=viewer.pk)
+        .filter(
+            profile__visibility__in=[ProfileVisibility.PUBLIC, ProfileVisibility.MEMBERS],
+            profile__display_name__gt="",
+        )
+        # ``@[Name]`` cannot carry "]"; such a name can only be written out, never suggested.
+        .exclude(profile__display_name__contains="]")
+        .filter(Q(profile__display_name__istartswith=query) | Q(profile__display_name__icontains=f" {query}"))
+        .select_related("profile")
+        .order_by("profile__display_name", "pk")[:MENTION_SUGGESTIONS]
+    )
+    return [
+        {
+            "name": person.profile.display_name,
+            "mention": f"@[{person.profile.display_name}]",
+            "detail": person.profile.organisation if person.profile.show_organisation else "",
+        }
+        for person in people
+    ]
 
 
 def _locked_thread(thread_id: int) -> Thread:
@@ -386,6 +437,17 @@ def edit_message(*, actor, message_id: int, body: Any) -> Message:
         if message.state == Message.State.PUBLISHED:
             counts = events.reaction_counts([message.pk]).get(message.pk, {})
             events.broadcast_on_commit(events.thread_group(message.thread_id), events.message_updated(message, counts))
+    return message
+
+
+def message_source(*, actor, message_id: Any) -> Message:
+    """Your own message, for its markdown source (to edit it in place). Refuses others' messages and
+    deleted or hidden ones with the same errors as :func:`edit_message`."""
+    message = _message_for(actor, message_id, lock=False)
+    if not can_edit_message(actor, message):
+        raise DiscussionError("You can only edit your own messages.", "not_yours")
+    if message.is_deleted or message.is_hidden:
+        raise DiscussionError("That message can no longer be edited.", "gone")
     return message
 
 

@@ -6,9 +6,11 @@ Anything a person may not see is a 404, never a 403.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -41,7 +43,13 @@ from discussions.models import (
     ReadMarker,
     Thread,
 )
-from discussions.permissions import can_moderate_thread, can_post, can_start_thread, can_view_thread
+from discussions.permissions import (
+    can_moderate_thread,
+    can_post,
+    can_start_thread,
+    can_view_thread,
+    community_for_page,
+)
 from discussions.services import DiscussionError
 from discussions.tasks import user_id_from_token
 from discussions.thread_page import thread_messages
@@ -122,6 +130,7 @@ def thread_detail(
         "replying_to": replying_to,
         "home": _thread_home(request, thread),
         "reaction_kinds": Reaction.Kind.choices,
+        "max_message_chars": services.max_message_chars(),
     }
     return render(request, "discussions/thread.html", context, status=status)
 
@@ -324,10 +333,7 @@ def new_thread(request: HttpRequest, community_id: int) -> HttpResponse:
 def ask_question(request: HttpRequest, page_id: int) -> HttpResponse:
     """Start a question thread on any live page (a project write-up)."""
     page = get_object_or_404(Page, pk=page_id).specific
-    probe = Thread(page=page, community=None)
-    from discussions.permissions import community_for_page
-
-    probe.community = community_for_page(page)
+    probe = Thread(page=page, community=community_for_page(page))
     if not page.live or not can_view_thread(request.user, probe):
         raise Http404("No such page")
     form = QuestionForm(request.POST or None, initial={"client_id": new_client_id()})
@@ -344,6 +350,55 @@ def ask_question(request: HttpRequest, page_id: int) -> HttpResponse:
         {"form": form, "target_page": page},
         status=400 if form.errors else 200,
     )
+
+
+def _mention_response(request: HttpRequest, probe: Thread, may_write: bool) -> JsonResponse:
+    if not may_write:
+        return JsonResponse({"error": "Join the community to take part in its discussions."}, status=403)
+    try:
+        people = services.suggest_mentions(viewer=request.user, thread=probe, query=request.GET.get("q", ""))
+    except DiscussionError as error:
+        return JsonResponse({"error": error.message}, status=429 if error.code == "rate_limited" else 400)
+    response = JsonResponse({"people": people})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _signed_in_json(view):
+    """JSON endpoints answer 401 to visitors (before any look-up, so nothing about a private
+    community leaks) instead of redirecting a script to the sign-in page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated or not request.user.is_active:
+            return JsonResponse({"error": "Sign in to mention people."}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_signed_in_json
+def thread_mentions(request: HttpRequest, thread_id: int) -> JsonResponse:
+    """@mention suggestions while replying to (or editing in) a thread: ``?q=<start of a name>``."""
+    thread = _visible_thread(request, thread_id)
+    return _mention_response(request, thread, can_post(request.user, thread))
+
+
+@_signed_in_json
+def community_mentions(request: HttpRequest, community_id: int) -> JsonResponse:
+    """@mention suggestions while starting a discussion in a community."""
+    community = _visible_community(request, community_id)
+    return _mention_response(request, Thread(community=community), can_start_thread(request.user, community))
+
+
+@_signed_in_json
+def page_mentions(request: HttpRequest, page_id: int) -> JsonResponse:
+    """@mention suggestions while asking a question on a page (a write-up)."""
+    page = get_object_or_404(Page, pk=page_id)
+    probe = Thread(page=page, community=community_for_page(page))
+    if not page.live or not can_view_thread(request.user, probe):
+        raise Http404("No such page")
+    return _mention_response(request, probe, can_post(request.user, probe))
 
 
 @login_required

@@ -585,7 +585,10 @@ class ThreadDocument(DocumentType):
     words never reach the index (the thread is re-indexed whenever a message changes). A thread in a
     community carries the community's id and privacy, so a private community's threads reach only its
     active members, curators and admins; a question on a page is indexed only while that page is live
-    and unrestricted — visible as the write-up is — and carries the private community it sits under,
+    and has no Wagtail view restriction on it or an ancestor (stricter than
+    ``discussions.permissions.can_view_thread``, which lets signed-in people or group members in: the
+    index holds no per-person page rights, so a restricted page's questions stay out of search for
+    everyone), and carries the private community it sits under,
     if any (``Thread.community``). Hidden threads are never indexed.
     """
 
@@ -601,6 +604,12 @@ class ThreadDocument(DocumentType):
         # Questions on a write-up come and go with its publication.
         "projects.ProjectPage": lambda page: (
             _related_model("discussions.Thread").objects.filter(page=page.pk).values_list("pk", flat=True)
+        ),
+        # A view restriction added to (or lifted from) a page or any ancestor closes (or opens) its questions.
+        "wagtailcore.PageViewRestriction": lambda restriction: (
+            _related_model("discussions.Thread")
+            .objects.filter(page__path__startswith=restriction.page.path)
+            .values_list("pk", flat=True)
         ),
     }
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+REDIS = shutil.which("redis-server")
 SETTINGS = "tests.discussions.live_settings"
 
 
@@ -148,6 +149,42 @@ def live_site(live_template, tmp_path):
     site.stop()
 
 
+class RedisServer:
+    """A throwaway redis-server on 127.0.0.1, stopped and started by PID."""
+
+    def __init__(self, workdir) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port, timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
 SESSIONS = """
 import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -177,6 +214,7 @@ class LiveClient:
         self.floor = version
         self.outbox: dict[str, str] = {}
         self.reconnects = 0
+        self.presence: set[str] = set()  # names in the latest "who is here now" event
         self.socket = None
         self._task = None
 
@@ -232,6 +270,8 @@ class LiveClient:
                             for message in data["messages"]:
                                 self._apply(message)
                             self.floor = max(self.floor, data["version"])
+                        elif kind == "presence":
+                            self.presence = {person["name"] for person in data["people"]}
                         elif kind == "ack" and data.get("client_id"):
                             self.outbox.pop(data["client_id"], None)
                             if data.get("message"):

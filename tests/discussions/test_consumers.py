@@ -165,6 +165,44 @@ async def test_edit_delete_react_flag(room, member, other_member):
     await bob.disconnect()
 
 
+async def test_inline_editor_loads_the_source_and_saves_with_refs(room, member, other_member):
+    _, thread = room
+    alice = await connect(member, thread.pk)
+    bob = await connect(other_member, thread.pk)
+    await send(alice, action="post", client_id=cid(), body="First **draft**")
+    message_id = (await next_of(alice, "ack"))["message"]["id"]
+
+    # The editor asks for its own message's markdown; someone else's is refused, with the ref echoed.
+    await send(alice, action="source", id=message_id, ref="edit-1")
+    source = await next_of(alice, "source")
+    assert source == {"type": "source", "id": message_id, "body": "First **draft**", "version": source["version"],
+                      "ref": "edit-1"}  # fmt: skip
+    await send(bob, action="source", id=message_id, ref="edit-9")
+    refused = await next_of(bob, "error")
+    assert refused["code"] == "not_yours" and refused["ref"] == "edit-9"
+
+    # Saving: the ack carries the ref and the new version; everyone else sees the edit live.
+    await send(alice, action="edit", id=message_id, body="First *final*", ref="edit-1")
+    ack = await next_of(alice, "ack")
+    assert ack["ref"] == "edit-1" and ack["id"] == message_id and ack["version"] > source["version"]
+    updated = await next_of(bob, "message.updated")
+    assert updated["message"]["html"] == "<p>First <em>final</em></p>" and updated["message"]["edited"] is True
+
+    too_long = "x" * 5001
+    await send(alice, action="edit", id=message_id, body=too_long, ref="edit-2")
+    error = await next_of(alice, "error")
+    assert error["code"] == "too_long" and error["ref"] == "edit-2" and "at most 5,000" in error["message"]
+    stored = await database_sync_to_async(lambda: Message.objects.get(pk=message_id).body)()
+    assert stored == "First *final*"
+
+    await send(alice, action="delete", id=message_id)
+    await next_of(alice, "ack")
+    await send(alice, action="source", id=message_id, ref="edit-3")
+    assert (await next_of(alice, "error"))["code"] == "gone"
+    await alice.disconnect()
+    await bob.disconnect()
+
+
 async def test_moderation_hide_pin_lock(room, member, other_member, curator):
     _, thread = room
     alice = await connect(member, thread.pk)

@@ -5,63 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.discussions.live import (  # noqa: F401
+from tests.discussions.live import (  # noqa: F401 - fixtures
+    REDIS,
     SESSIONS,
     SETUP_THREAD,
     LiveClient,
-    free_port,
     live_site,
     live_template,
-    wait_for_port,
+    redis_server,
 )
 
-REDIS = shutil.which("redis-server")
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.skipif(REDIS is None, reason="redis fault test skipped: redis-server is not installed"),
 ]
-
-
-class RedisServer:
-    """A throwaway redis-server on 127.0.0.1, stopped and started by PID."""
-
-    def __init__(self, workdir) -> None:
-        self.port = free_port()
-        self.workdir = workdir
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_for_port(self.port, timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 async def _until(predicate, timeout: float) -> bool:

@@ -1,6 +1,10 @@
 // A thread page, live: one websocket, messages applied by id and version (so repeats are harmless),
 // an outbox of unsent posts and the draft kept in localStorage, catch-up from the last complete
 // version on every (re)connect. Without JavaScript the page's forms do all of this by form post.
+// "Edit" on your own message opens an editor in place that saves over the socket (the edit page is
+// the fallback while the socket is down).
+import { enhanceMentions } from "./mentions.js";
+
 const root = document.querySelector("[data-thread-id][data-live='1']");
 
 if (root) {
@@ -25,6 +29,11 @@ if (root) {
   let delay = 1000;
   let closedForGood = false;
   const typers = new Map();
+  const maxChars = Number(root.dataset.maxChars) || 0;
+  const mentionUrl = form ? form.dataset.mentionUrl : "";
+  const editPath = new RegExp(`^${root.dataset.editUrl.replace("/0/", "/(\\d+)/")}$`);
+  const editors = new Map(); // message id -> the open inline editor
+  let editSeq = 0;
 
   list.querySelectorAll("[data-message-id]").forEach((item) => {
     versions.set(Number(item.dataset.messageId), Number(item.dataset.version));
@@ -163,7 +172,128 @@ if (root) {
     }
     item.dataset.version = m.version;
     fill(item, m);
+    const editor = editors.get(m.id);
+    if (editor && (m.hidden || m.deleted)) {
+      closeEditor(m.id, { focus: false });
+      announce.textContent = `Your message was ${m.hidden ? "hidden by a moderator" : "deleted"} while you were editing it.`;
+    } else if (editor && editor.savedVersion && m.version >= editor.savedVersion) {
+      closeEditor(m.id, { saved: true });
+    }
   };
+
+  // --- editing in place -------------------------------------------------------------------
+  const editLinkIn = (item) =>
+    [...item.querySelectorAll(".boost-message__actions a")].find((a) => editPath.test(new URL(a.href, location.href).pathname));
+
+  const setEditorError = (editor, text) => {
+    editor.group.classList.toggle("nhsuk-form-group--error", Boolean(text));
+    editor.textarea.classList.toggle("nhsuk-textarea--error", Boolean(text));
+    editor.error.hidden = !text;
+    editor.errorText.textContent = text || "";
+    const describedBy = [editor.hint.id, text ? editor.error.id : ""].filter(Boolean).join(" ");
+    editor.textarea.setAttribute("aria-describedby", describedBy);
+    if (text) editor.textarea.focus();
+  };
+
+  const setSaving = (editor, saving) => {
+    editor.save.disabled = saving;
+    editor.save.textContent = saving ? "Saving…" : "Save";
+  };
+
+  const closeEditor = (id, { focus = true, saved = false } = {}) => {
+    const editor = editors.get(id);
+    if (!editor) return;
+    editors.delete(id);
+    clearTimeout(editor.timer);
+    editor.form.remove();
+    editor.hidden.forEach((el) => {
+      el.hidden = false;
+    });
+    if (saved) announce.textContent = "Your message has been updated.";
+    if (focus) {
+      const again = editLinkIn(editor.item);
+      if (again) again.focus();
+    }
+  };
+
+  const field = (tag, attrs, text) => {
+    const el = document.createElement(tag);
+    Object.entries(attrs).forEach(([key, value]) => el.setAttribute(key, value));
+    if (text) el.textContent = text;
+    return el;
+  };
+
+  const openEditor = (item) => {
+    const id = Number(item.dataset.messageId);
+    if (editors.has(id)) {
+      editors.get(id).textarea.focus();
+      return;
+    }
+    const body = item.querySelector("[data-body]");
+    if (!body) return;
+    const fieldId = `edit-message-${id}`;
+    const editorForm = field("form", { class: "boost-inline-edit", novalidate: "", "data-inline-edit": String(id) });
+    const group = field("div", { class: "nhsuk-form-group" });
+    const label = field("label", { class: "nhsuk-label", for: fieldId }, "Edit your message");
+    const hint = field(
+      "div",
+      { class: "nhsuk-hint", id: `${fieldId}-hint` },
+      "Markdown works as in a new message. Save keeps your changes (marked as edited); Cancel or Escape leaves it as it was.",
+    );
+    const error = field("p", { class: "nhsuk-error-message", id: `${fieldId}-error`, role: "alert" });
+    error.append(field("span", { class: "nhsuk-u-visually-hidden" }, "Error: "));
+    const errorText = document.createElement("span");
+    error.append(errorText);
+    error.hidden = true;
+    const textarea = field("textarea", { class: "nhsuk-textarea", id: fieldId, name: "body", rows: "5", "aria-describedby": hint.id });
+    textarea.readOnly = true;
+    textarea.value = "Loading your message…";
+    group.append(label, hint, error, textarea);
+    const buttons = field("div", { class: "boost-inline-edit__buttons" });
+    const save = field("button", { class: "nhsuk-button nhsuk-button--small", type: "submit" }, "Save");
+    const cancel = field("button", { class: "nhsuk-button nhsuk-button--secondary nhsuk-button--small", type: "button" }, "Cancel");
+    buttons.append(save, cancel);
+    editorForm.append(group, buttons);
+    save.disabled = true;
+
+    const hidden = [body, ...item.querySelectorAll(".boost-reactions, .boost-message__actions")].filter((el) => !el.hidden);
+    hidden.forEach((el) => {
+      el.hidden = true;
+    });
+    body.after(editorForm);
+    const ref = `edit-${id}-${(editSeq += 1)}`;
+    const editor = { id, item, form: editorForm, group, hint, error, errorText, textarea, save, hidden, ref, savedVersion: 0, timer: null };
+    editors.set(id, editor);
+    textarea.focus();
+    enhanceMentions(textarea, mentionUrl);
+
+    editorForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = textarea.value;
+      if (!text.trim()) return setEditorError(editor, "Write a message.");
+      if (maxChars && text.trim().length > maxChars) {
+        return setEditorError(
+          editor,
+          `Messages can be at most ${maxChars.toLocaleString("en-GB")} characters (this one has ${text.trim().length.toLocaleString("en-GB")}).`,
+        );
+      }
+      if (!send({ action: "edit", id: Number(item.dataset.messageId), body: text, ref })) {
+        return setEditorError(editor, "You are offline, so this was not saved. Your text is still here: try again in a moment.");
+      }
+      setEditorError(editor, "");
+      setSaving(editor, true);
+    });
+    cancel.addEventListener("click", () => closeEditor(id));
+    editorForm.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closeEditor(id);
+      }
+    });
+    send({ action: "source", id, ref });
+  };
+
+  const editorByRef = (ref) => [...editors.values()].find((editor) => editor.ref === ref);
 
   const markRead = () => {
     const ids = [...list.querySelectorAll("[data-message-id]")].map((el) => Number(el.dataset.messageId));
@@ -243,7 +373,29 @@ if (root) {
       case "notification.created":
         document.dispatchEvent(new CustomEvent("boost:notification", { detail: data }));
         break;
+      case "source": {
+        const editor = editorByRef(data.ref);
+        if (editor) {
+          editor.textarea.value = data.body;
+          editor.textarea.readOnly = false;
+          editor.save.disabled = false;
+          editor.textarea.setSelectionRange(data.body.length, data.body.length);
+          editor.textarea.focus();
+        }
+        break;
+      }
       case "ack":
+        if (data.ref && editorByRef(data.ref)) {
+          const editor = editorByRef(data.ref);
+          // The new text arrives as message.updated (perhaps just before or after this ack): close the
+          // editor once the page shows that version, or after a moment whatever happens.
+          if ((versions.get(editor.id) || 0) >= data.version) closeEditor(editor.id, { saved: true });
+          else {
+            editor.savedVersion = data.version;
+            editor.timer = setTimeout(() => closeEditor(editor.id, { saved: true }), 4000);
+          }
+          break;
+        }
         if (data.client_id) {
           saveOutbox(outbox().filter((item) => item.client_id !== data.client_id));
           if (data.message) {
@@ -254,6 +406,17 @@ if (root) {
         }
         break;
       case "error":
+        if (data.ref && editorByRef(data.ref)) {
+          const editor = editorByRef(data.ref);
+          setSaving(editor, false);
+          if (editor.textarea.readOnly) {
+            // The source could not be loaded (not yours, deleted): say so, and leave nothing to save.
+            editor.textarea.value = "";
+            editor.save.disabled = true;
+          }
+          setEditorError(editor, data.message);
+          break;
+        }
         if (data.client_id) {
           // Refused, not lost: the text goes back in the box with the reason.
           const refused = outbox().find((item) => item.client_id === data.client_id);
@@ -349,6 +512,15 @@ if (root) {
     }
   });
   list.addEventListener("click", (event) => {
+    const editLink = event.target.closest(".boost-message__actions a");
+    if (editLink && editPath.test(new URL(editLink.href, location.href).pathname) && socket && socket.readyState === WebSocket.OPEN) {
+      const item = editLink.closest("[data-message-id]");
+      if (item && Number(item.dataset.authorId) === me) {
+        event.preventDefault();
+        openEditor(item);
+        return;
+      }
+    }
     const react = event.target.closest("[data-kind]");
     const del = event.target.closest("[data-delete]");
     const hide = event.target.closest("[data-hide]");
