@@ -167,6 +167,18 @@ class DocumentType:
         return []
 
 
+def _related_model(label: str):
+    return apps.get_model(label)
+
+
+def _pages_under_restriction(label: str) -> Callable[[Any], Iterable[Any]]:
+    """A view restriction added to (or lifted from) a page closes (or opens) it and every page below
+    it: re-index those of this type, so a restricted page leaves search at once, not at its next publish."""
+    return lambda restriction: (
+        _related_model(label).objects.filter(path__startswith=restriction.page.path).values_list("pk", flat=True)
+    )
+
+
 def stream_text(stream: Any) -> str:
     """Plain text of a StreamField, for the body field."""
     from django.utils.html import strip_tags
@@ -290,6 +302,7 @@ class StandardPageDocument(DocumentType):
     label = "Page"
     model = "boost.StandardPage"
     is_page = True
+    depends_on = {"wagtailcore.PageViewRestriction": _pages_under_restriction("boost.StandardPage")}
 
     def get_queryset(self):
         return self.model_class().objects.live()
@@ -308,10 +321,6 @@ class StandardPageDocument(DocumentType):
 
     def prepare_boost(self, obj) -> float:
         return 0.7  # help pages rank below community work at equal match
-
-
-def _related_model(label: str):
-    return apps.get_model(label)
 
 
 def _public_titles(communities: Iterable[Any]) -> list[str]:
@@ -354,6 +363,7 @@ class ProjectWriteUpDocument(DocumentType):
     # saves the Measure after every change to it or its data (points, annotations, phases, CSV),
     # so Measure's post_save is the "measure refreshed" signal.
     depends_on = {
+        "wagtailcore.PageViewRestriction": _pages_under_restriction("projects.ProjectPage"),
         "projects.Measure": lambda measure: [measure.project_id],
         "projects.BrightSpot": lambda spot: [spot.project_id],
         "communities.CommunityPage": lambda community: (
@@ -448,6 +458,7 @@ class PriorityDocument(DocumentType):
     model = "projects.PriorityPage"
     is_page = True
     depends_on = {
+        "wagtailcore.PageViewRestriction": _pages_under_restriction("projects.PriorityPage"),
         # A write-up published, unpublished or re-tagged changes its priorities' project counts.
         "projects.ProjectPage": lambda project: (
             _related_model("projects.PriorityPage").objects.filter(projects=project.pk).values_list("pk", flat=True)

@@ -309,3 +309,35 @@ def test_constant_queries_per_results_page_with_real_content(client, member, com
         response = client.get("/search/", {"q": "waiting list", "care_setting": "Hospital (acute)"})
     assert response.status_code == 200
     assert response.content.decode().count("Waiting list validation") >= min(size, 10)
+
+
+# --- View restrictions -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("on_parent", [False, True])
+def test_a_view_restriction_takes_pages_out_of_search_at_once_and_lifting_it_brings_them_back(
+    member, commit, on_parent
+):
+    from wagtail.models import PageViewRestriction
+
+    from boost.models import HomePage, StandardPage
+
+    with commit():
+        project = make_project(member, title="Restricted ward round")
+        priority = make_priority("Restricted priority")
+        page = HomePage.objects.get().add_child(instance=StandardPage(title="Restricted help", slug="restricted-help"))
+    keys = [f"writeup:{project.pk}", f"priority:{priority.pk}", f"page:{page.pk}"]
+    assert all(_entry(key) is not None for key in keys)
+    restrictions = []
+    with commit():
+        for target in (project, priority, page):
+            restricted = target.get_parent() if on_parent else target
+            restrictions.append(
+                PageViewRestriction.objects.create(page=restricted, restriction_type=PageViewRestriction.LOGIN)
+            )
+    # No publish in between: the restriction itself re-indexed them.
+    assert [key for key in keys if _entry(key) is not None] == []
+    with commit():
+        for restriction in restrictions:
+            restriction.delete()
+    assert all(_entry(key) is not None for key in keys)
