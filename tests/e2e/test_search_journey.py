@@ -73,3 +73,28 @@ def test_search_works_without_javascript(nojs_page):
     nojs_page.wait_for_load_state()
     assert "/search/?q=swallowing" in nojs_page.url
     assert nojs_page.get_by_role("link", name="Dysphagia network").count() == 1
+
+
+def test_filters_fold_on_a_phone_and_stay_open_on_a_wide_screen(page):
+    DatabaseBackend().index(CORPUS)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/search/?q=discharge")
+    filters = page.locator("[data-boost-filters]")
+    assert filters.evaluate("el => el.open") is False
+    assert not page.get_by_role("button", name="Apply filters").is_visible()
+    skip = page.get_by_role("link", name="Skip to the results")
+    assert skip.is_visible()
+    assert_accessible(page)
+    page.get_by_text("Show or hide the filters").click()
+    page.get_by_label("Project write-up").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    # Just filtered: the choices stay in view.
+    assert filters.evaluate("el => el.open") is True
+    assert page.get_by_label("Project write-up").is_checked()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto("/search/?q=discharge")
+    assert filters.evaluate("el => el.open") is True
+    assert not page.get_by_text("Show or hide the filters").is_visible()
+    assert not skip.is_visible()
+    assert page.get_by_role("button", name="Apply filters").is_visible()
