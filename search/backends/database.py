@@ -246,25 +246,78 @@ class DatabaseBackend:
         where = f"{match_sql} AND {perm_sql} AND {facet_sql}"
         return from_sql, where, [*from_params, *match_params, *perm_params, *facet_params], score
 
-    def _facet_counts(self, from_sql: str, where: str, params: list[Any]) -> tuple[dict[str, dict[str, int]], int]:
-        """Facet counts over at most ``MAX_CANDIDATES`` matches, and how many matches there are up to
-        one more than the cap (so that "more than the cap" can be told from "exactly the cap")."""
-        sql = (
-            f"WITH c AS (SELECT e.id FROM {from_sql} WHERE {where} LIMIT %s) "
-            "SELECT f.name, f.value, COUNT(*) FROM search_searchfacet f "
-            "WHERE f.entry_id IN (SELECT id FROM c LIMIT %s) GROUP BY f.name, f.value "
-            "UNION ALL SELECT '', '', COUNT(*) FROM c"
+    def _candidates(self, parsed: ParsedQuery, viewer: Viewer, filters: dict[str, list[str]]) -> tuple[str, list[Any]]:
+        """``SELECT id, score`` of at most ``MAX_CANDIDATES + 1`` permitted matches, title/summary
+        matches first: one branch per tier, the body-only branch runs only if the first one leaves
+        room (both engines stop a ``UNION ALL`` under a ``LIMIT`` as soon as it is filled)."""
+        perm_sql, perm_params = self._permission(viewer)
+        facet_sql, facet_params = self._facet_filters(filters)
+        rest, rest_params = f"{perm_sql} AND {facet_sql}", [*perm_params, *facet_params]
+        limit = MAX_CANDIDATES + 1
+        if parsed.is_empty:
+            return f"SELECT e.id, e.boost AS score FROM search_searchentry e WHERE {rest} LIMIT %s", [
+                *rest_params,
+                limit,
+            ]
+        if self.vendor == "postgresql":
+            tsquery = tsquery_expression(parsed.clauses)
+            head = (
+                "SELECT e.id, ts_rank(e.search_vector, q) * e.boost AS score "
+                "FROM search_searchentry e CROSS JOIN to_tsquery('english', %s) q WHERE"
+            )
+            sql = (
+                f"SELECT * FROM (({head} e.search_vector_ab @@ q AND {rest} LIMIT %s) UNION ALL "
+                f"({head} e.search_vector @@ q AND NOT (e.search_vector_ab @@ q) AND {rest} LIMIT %s)) t LIMIT %s"
+            )
+            return sql, [tsquery, *rest_params, limit, tsquery, *rest_params, limit, limit]
+        full = fts5_expression(parsed.clauses)
+        title_summary = fts5_expression(parsed.clauses, column="{title summary}")
+        head = (
+            f"SELECT e.id, (-bm25(search_fts, {SQLITE_WEIGHTS})) * e.boost AS score "
+            "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid WHERE search_fts MATCH %s AND"
         )
-        counts: dict[str, dict[str, int]] = defaultdict(dict)
-        candidates = 0
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, MAX_CANDIDATES + 1, MAX_CANDIDATES])
-            for name, value, count in cursor.fetchall():
-                if name == "":
-                    candidates = count
-                else:
-                    counts[name][value] = count
-        return counts, candidates
+        tier = "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+        sql = (
+            f"SELECT * FROM (SELECT * FROM ({head} e.id IN {tier} AND {rest} LIMIT %s) UNION ALL "
+            f"SELECT * FROM ({head} e.id NOT IN {tier} AND {rest} LIMIT %s)) LIMIT %s"
+        )
+        return sql, [full, title_summary, *rest_params, limit, full, title_summary, *rest_params, limit, limit]
+
+    def _page_statement(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        """One statement for the whole results page: the candidates (one pass over the full-text
+        index), their facet counts, how many there are (up to one more than the cap, so "more
+        than the cap" can be told from "exactly the cap"), and the page of hits.
+
+        Rows say what they are in ``row_kind``: ``hit`` rows carry an entry, ``facet`` rows a
+        name, value and count, the one ``candidates`` row the candidate count."""
+        parsed = query.parsed
+        cand_sql, cand_params = self._candidates(parsed, query.viewer, query.filters)
+        if query.sort == "relevance" and not parsed.is_empty:
+            # Rank only the capped candidates.
+            page_sql = "SELECT id, score FROM k ORDER BY score DESC, id LIMIT %s OFFSET %s"
+            page_params: list[Any] = [query.per_page, query.offset]
+        else:
+            # Newest first (and a browse without words) orders every match, not only the
+            # candidates: the ``published_at`` index makes that cheap.
+            from_sql, where, params, score = self._base(parsed, query.viewer, query.filters)
+            page_sql = (
+                f"SELECT e.id, {score} AS score FROM {from_sql} WHERE {where} "
+                "ORDER BY e.published_at DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s"
+            )
+            page_params = [*params, query.per_page, query.offset]
+        sql = (
+            f"WITH c AS MATERIALIZED (SELECT t.id, t.score, row_number() OVER () AS rn FROM ({cand_sql}) t), "
+            "k AS MATERIALIZED (SELECT id, score FROM c WHERE rn <= %s), "
+            f"p AS MATERIALIZED ({page_sql}) "
+            "SELECT 'hit' AS row_kind, e.id, e.doc_type, e.title, e.url, e.summary, e.body, e.key_facts, "
+            "e.published_at, p.score, NULL AS facet_name, NULL AS facet_value, NULL AS facet_count "
+            "FROM p JOIN search_searchentry e ON e.id = p.id "
+            "UNION ALL SELECT 'facet', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, f.name, f.value, COUNT(*) "
+            "FROM search_searchfacet f WHERE f.entry_id IN (SELECT id FROM k) GROUP BY f.name, f.value "
+            "UNION ALL SELECT 'candidates', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) "
+            "FROM c"
+        )
+        return sql, [*cand_params, MAX_CANDIDATES, *page_params]
 
     def search(self, query: SearchQuery) -> SearchResults:
         try:
@@ -273,54 +326,42 @@ class DatabaseBackend:
             with transaction.atomic():
                 # With a LIMIT the planner prefers a sequential scan that evaluates ``@@`` on row
                 # after row (57 ms to find 500 "discharge" matches at 100k) over the GIN bitmap
-                # (8 ms). SET LOCAL keeps the hint to this transaction; it reads, never writes.
+                # (8 ms). And JIT compilation, which a plan's inflated cost can trigger, costs ~20 ms
+                # for a statement that runs in a few. set_config(..., true) is SET LOCAL: both hints
+                # last only for this transaction, which reads and never writes.
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL enable_seqscan = off")
+                    cursor.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")
                 return self._search(query)
         except DatabaseError as exc:
             raise SearchUnavailable(f"database search failed: {exc.__class__.__name__}") from exc
 
     def _search(self, query: SearchQuery) -> SearchResults:
         parsed = query.parsed
-        from_sql, where, params, score = self._base(parsed, query.viewer, query.filters)
-        counts, candidates = self._facet_counts(from_sql, where, params)
+        entries, counts, candidates = self._run_page(query)
         capped = candidates > MAX_CANDIDATES
-        total = MAX_CANDIDATES if capped else sum(counts.get("type", {}).values())
-        facets = self._facet_values(counts, query.filters)
+        total = MAX_CANDIDATES if capped else candidates
         num_pages = max(1, -(-total // query.per_page))
         if query.page > num_pages:
-            query.page = num_pages  # out of range: show the last page, and say so in the view
+            # Out of range: show the last page, and say so in the view. Only this rare path
+            # costs a second statement (the first one learnt the total).
+            query.page = num_pages
             query.page_clamped = True
-        hits: list[Hit] = []
-        if total:
-            columns = "e.id, e.doc_type, e.title, e.url, e.summary, e.body, e.key_facts, e.published_at"
-            if query.sort == "relevance" and not parsed.is_empty:
-                # Rank only the capped candidates: the LIMIT inside runs before the score is sorted.
-                sql = (
-                    f"SELECT * FROM (SELECT {columns}, {score} AS score FROM {from_sql} WHERE {where} LIMIT %s) c "
-                    "ORDER BY score DESC, id LIMIT %s OFFSET %s"
-                )
-                sql_params = [*params, MAX_CANDIDATES, query.per_page, query.offset]
-            else:
-                sql = (
-                    f"SELECT {columns}, {score} AS score FROM {from_sql} WHERE {where} "
-                    "ORDER BY e.published_at DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s"
-                )
-                sql_params = [*params, query.per_page, query.offset]
-            words = parsed.all_words
-            for entry in SearchEntry.objects.raw(sql, sql_params):
-                hits.append(
-                    Hit(
-                        doc_type=entry.doc_type,
-                        type_label=registry.label(entry.doc_type),
-                        title=entry.title,
-                        url=entry.url,
-                        snippet=_snippet(entry.summary, entry.body, words),
-                        key_facts=list(entry.key_facts or []),
-                        published_at=entry.published_at,
-                        score=float(entry.score or 0),
-                    )
-                )
+            entries, counts, candidates = self._run_page(query)
+        facets = self._facet_values(counts, query.filters)
+        words = parsed.all_words
+        hits = [
+            Hit(
+                doc_type=entry.doc_type,
+                type_label=registry.label(entry.doc_type),
+                title=entry.title,
+                url=entry.url,
+                snippet=_snippet(entry.summary, entry.body, words),
+                key_facts=list(entry.key_facts or []),
+                published_at=entry.published_at,
+                score=float(entry.score or 0),
+            )
+            for entry in entries
+        ]
         did_you_mean = None
         if total == 0 and not parsed.is_empty:
             did_you_mean = self._did_you_mean(query)
@@ -332,6 +373,28 @@ class DatabaseBackend:
             did_you_mean=did_you_mean,
             total_is_lower_bound=capped,
         )
+
+    def _run_page(self, query: SearchQuery) -> tuple[list[SearchEntry], dict[str, dict[str, int]], int]:
+        """The page's entries in order, the facet counts, and the candidate count."""
+        sql, params = self._page_statement(query)
+        entries: list[SearchEntry] = []
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        candidates = 0
+        for row in SearchEntry.objects.raw(sql, params):
+            if row.row_kind == "hit":
+                entries.append(row)
+            elif row.row_kind == "facet":
+                counts[row.facet_name][row.facet_value] = row.facet_count
+            else:
+                candidates = row.facet_count
+        # A UNION has no order of its own: put the hits back in the order the page asked for.
+        if query.sort == "relevance" and not query.parsed.is_empty:
+            entries.sort(key=lambda e: (-e.score, e.id))
+        else:
+            entries.sort(
+                key=lambda e: (e.published_at is None, -(e.published_at.timestamp() if e.published_at else 0), -e.id)
+            )
+        return entries, counts, candidates
 
     @staticmethod
     def _facet_values(counts: dict[str, dict[str, int]], filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
