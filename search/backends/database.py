@@ -254,15 +254,15 @@ class DatabaseBackend:
         facet_sql, facet_params = self._facet_filters(filters)
         rest, rest_params = f"{perm_sql} AND {facet_sql}", [*perm_params, *facet_params]
         limit = MAX_CANDIDATES + 1
+        # PostgreSQL counts facets from the candidate rows themselves (migration 0004's facet_keys).
+        keys = ", e.facet_keys" if self.vendor == "postgresql" else ""
         if parsed.is_empty:
-            return f"SELECT e.id, e.boost AS score FROM search_searchentry e WHERE {rest} LIMIT %s", [
-                *rest_params,
-                limit,
-            ]
+            sql = f"SELECT e.id, e.boost AS score{keys} FROM search_searchentry e WHERE {rest} LIMIT %s"
+            return sql, [*rest_params, limit]
         if self.vendor == "postgresql":
             tsquery = tsquery_expression(parsed.clauses)
             head = (
-                "SELECT e.id, ts_rank(e.search_vector, q) * e.boost AS score "
+                f"SELECT e.id, ts_rank(e.search_vector, q) * e.boost AS score{keys} "
                 "FROM search_searchentry e CROSS JOIN to_tsquery('english', %s) q WHERE"
             )
             sql = (
@@ -305,15 +305,27 @@ class DatabaseBackend:
                 "ORDER BY e.published_at DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s"
             )
             page_params = [*params, query.per_page, query.offset]
+        if self.vendor == "postgresql":
+            keys = ", facet_keys"
+            facet_counts = (
+                "SELECT split_part(u.facet_key, '=', 1), substr(u.facet_key, strpos(u.facet_key, '=') + 1), COUNT(*) "
+                "FROM (SELECT unnest(facet_keys) AS facet_key FROM k) u GROUP BY u.facet_key"
+            )
+        else:
+            keys = ""
+            facet_counts = (
+                "SELECT f.name, f.value, COUNT(*) FROM search_searchfacet f "
+                "WHERE f.entry_id IN (SELECT id FROM k) GROUP BY f.name, f.value"
+            )
         sql = (
-            f"WITH c AS MATERIALIZED (SELECT t.id, t.score, row_number() OVER () AS rn FROM ({cand_sql}) t), "
-            "k AS MATERIALIZED (SELECT id, score FROM c WHERE rn <= %s), "
+            f"WITH c AS MATERIALIZED (SELECT t.*, row_number() OVER () AS rn FROM ({cand_sql}) t), "
+            f"k AS MATERIALIZED (SELECT id, score{keys} FROM c WHERE rn <= %s), "
             f"p AS MATERIALIZED ({page_sql}) "
             "SELECT 'hit' AS row_kind, e.id, e.doc_type, e.title, e.url, e.summary, e.body, e.key_facts, "
             "e.published_at, p.score, NULL AS facet_name, NULL AS facet_value, NULL AS facet_count "
             "FROM p JOIN search_searchentry e ON e.id = p.id "
-            "UNION ALL SELECT 'facet', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, f.name, f.value, COUNT(*) "
-            "FROM search_searchfacet f WHERE f.entry_id IN (SELECT id FROM k) GROUP BY f.name, f.value "
+            "UNION ALL SELECT 'facet', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, fc.* "
+            f"FROM ({facet_counts}) fc "
             "UNION ALL SELECT 'candidates', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) "
             "FROM c"
         )
