@@ -5,26 +5,44 @@ Ranking: SQLite ``bm25(search_fts, 10, 4, 1)`` (title > summary > body); Postgre
 ``ts_rank`` over the A/B/C-weighted ``search_vector``. Both multiply by the document's
 ``boost`` (freshness and evidence). Every statement carries the viewer's permission filter.
 
-A results page costs a constant three statements: facet counts (whose "type" counts give the
-total, so there is no separate COUNT), the page of hits, and, only when nothing matched, the
-"did you mean" look-ups. Nothing on the read path writes.
+A results page is one statement (``_page_statement``): it picks the candidates off the
+full-text index once, and returns the facet counts, the candidate count (the total) and the
+page of hits together. Only a page number beyond the last (answered with the last page) costs a
+second statement, and only an empty result the "did you mean" look-ups. On PostgreSQL the
+statement runs in its own transaction with two ``SET LOCAL`` planner hints (see ``search``).
+Nothing on the read path writes.
 
 Capped candidates (the 100k-write-up budget, issue 6): counting facets over, and ranking, every
 match made a common word cost hundreds of milliseconds on PostgreSQL (a query such as
 "discharge" matches ~8,000 synthetic write-ups; grouping their ~80,000 facet rows took ~200 ms,
-``ts_rank`` over all of them ~80 ms). So both statements work on at most ``MAX_CANDIDATES``
-permitted matches, taken straight off the full-text index (GIN on PostgreSQL, FTS5 on SQLite)
-with a ``LIMIT`` *before* anything is ranked or grouped. Below the cap nothing changes: every
-match is ranked and counted exactly. Above it, the trade-off is:
+``ts_rank`` over all of them ~80 ms). So a page ranks and facet-counts at most
+``MAX_CANDIDATES`` permitted matches, taken off the full-text index with a ``LIMIT`` *before*
+anything is ranked or grouped. Below the cap nothing changes: every match is ranked and counted
+exactly. Above it, the trade-off is:
 
 * ``total`` is ``MAX_CANDIDATES`` and ``SearchResults.total_is_lower_bound`` is set (the JSON
   says ``"total_relation": "gte"``, as Elasticsearch does), so there are at most
   ``MAX_CANDIDATES / per_page`` pages;
 * facet counts are counts within those candidates, not across every match;
-* relevance order ranks those candidates, which are the first matches in index (storage)
-  order rather than the best of all matches — a narrower query or a facet brings the rest back.
-  Sorting by newest, and a facets-only browse (no words), still order every match exactly
-  (the ``published_at`` index, or ``boost``, makes that cheap): only the counts are capped.
+* relevance order ranks those candidates. They are chosen in two tiers: first documents whose
+  title and summary alone match the query (PostgreSQL: the smaller ``search_vector_ab`` GIN
+  index of migration 0004; SQLite: an FTS5 ``{title summary}`` column filter), then, only if
+  fewer than the cap did, the other matches (some words only in the body). Title and summary
+  carry weight A/B (10/4 in bm25) against the body's C (1), so the best-ranked documents are
+  usually in the first tier; a document with many body mentions and a high ``boost`` can still
+  outrank it, and above the cap it is then missed.
+  *Within* a tier the candidates are still the first matches in index (storage) order, not
+  the best: above the cap, a title match that ``boost`` (freshness, evidence) would have put
+  first can be left out when more than ``MAX_CANDIDATES`` other title/summary matches come
+  before it in storage. A narrower query or a facet brings it back. Sorting by newest, and a
+  facets-only browse (no words), still order every match exactly (the ``published_at`` index
+  makes that cheap): only the counts are capped there.
+
+Where the time goes on PostgreSQL at 100k (EXPLAIN (ANALYZE, BUFFERS), server CPU measured per
+page): building the GIN bitmap of every match (it cannot stop early; ~2 ms for a word in 16,000
+titles, ~7 ms for "dom care", whose synonym phrases need every "care"), visiting ~500 heap rows
+(~2 ms), ``ts_rank`` on them (~0.5 ms now that ``search_vector`` is stored in the row), facet
+counts from the candidates' generated ``facet_keys`` (~1 ms), planning (~0.6 ms).
 """
 
 from __future__ import annotations
@@ -276,12 +294,20 @@ class DatabaseBackend:
             f"SELECT e.id, (-bm25(search_fts, {SQLITE_WEIGHTS})) * e.boost AS score "
             "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid WHERE search_fts MATCH %s AND"
         )
-        tier = "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+        # bm25() scores a row only in the FTS5 cursor whose MATCH found it, so the title/summary
+        # candidates (``a``: the first permitted ones in rowid order, found with the cheap column
+        # filter) are scored by a full-expression cursor. FTS5 walks matches in rowid order and
+        # honours a rowid bound, so that cursor stops at the last candidate instead of walking
+        # every match (an IN on search_fts.rowid would re-run the query, and bm25's statistics,
+        # once per candidate; the unary "+" keeps the IN a plain filter).
         sql = (
-            f"SELECT * FROM (SELECT * FROM ({head} e.id IN {tier} AND {rest} LIMIT %s) UNION ALL "
-            f"SELECT * FROM ({head} e.id NOT IN {tier} AND {rest} LIMIT %s)) LIMIT %s"
+            "SELECT * FROM (WITH a AS MATERIALIZED (SELECT e.id FROM search_fts JOIN search_searchentry e "
+            f"ON e.id = search_fts.rowid WHERE search_fts MATCH %s AND {rest} LIMIT %s) "
+            f"SELECT * FROM ({head} search_fts.rowid <= (SELECT max(id) FROM a) AND +e.id IN (SELECT id FROM a)) "
+            f"UNION ALL SELECT * FROM ({head} e.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
+            f"AND {rest} LIMIT %s)) LIMIT %s"
         )
-        return sql, [full, title_summary, *rest_params, limit, full, title_summary, *rest_params, limit, limit]
+        return sql, [title_summary, *rest_params, limit, full, full, title_summary, *rest_params, limit, limit]
 
     def _page_statement(self, query: SearchQuery) -> tuple[str, list[Any]]:
         """One statement for the whole results page: the candidates (one pass over the full-text
