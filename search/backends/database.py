@@ -48,6 +48,7 @@ counts from the candidates' generated ``facet_keys`` (~1 ms), planning (~0.6 ms)
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -359,23 +360,45 @@ class DatabaseBackend:
 
     def search(self, query: SearchQuery) -> SearchResults:
         try:
-            if self.vendor != "postgresql":
-                return self._search(query)
-            with transaction.atomic():
-                # With a LIMIT the planner prefers a sequential scan that evaluates ``@@`` on row
-                # after row (57 ms to find 500 "discharge" matches at 100k) over the GIN bitmap
-                # (8 ms). And JIT compilation, which a plan's inflated cost can trigger, costs ~20 ms
-                # for a statement that runs in a few. set_config(..., true) is SET LOCAL: both hints
-                # last only for this transaction, which reads and never writes.
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")
-                return self._search(query)
+            return self._search(query)
         except DatabaseError as exc:
             raise SearchUnavailable(f"database search failed: {exc.__class__.__name__}") from exc
 
+    def _read(self, sql: str, params: list[Any]) -> list[tuple]:
+        """Rows of one read-only statement; on PostgreSQL with two planner hints.
+
+        With a LIMIT the planner prefers a sequential scan that evaluates ``@@`` on row after row
+        (57 ms to find 500 "discharge" matches at 100k) over the GIN bitmap (a few ms), and JIT
+        compilation, which a plan's inflated cost can trigger, costs ~20 ms for a statement that
+        runs in a few. ``SET LOCAL`` keeps both to this statement: sent with it in one message,
+        they share its implicit transaction (one round trip, no BEGIN/COMMIT). Inside a caller's
+        transaction SET LOCAL would last until that commits, so there the read runs in a
+        savepoint that is rolled back afterwards, which undoes the hints (nothing was written).
+        """
+        if self.vendor != "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        hinted = f"SET LOCAL enable_seqscan = off; SET LOCAL jit = off; {sql}"
+        if connection.get_autocommit():
+            return self._read_hinted(hinted, params)
+        savepoint = transaction.savepoint()
+        try:
+            return self._read_hinted(hinted, params)
+        finally:
+            transaction.savepoint_rollback(savepoint)
+
+    @staticmethod
+    def _read_hinted(sql: str, params: list[Any]) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)  # Django's psycopg cursor binds client-side: several statements may go at once
+            cursor.nextset()  # past the two SETs
+            cursor.nextset()
+            return cursor.fetchall()
+
     def _search(self, query: SearchQuery) -> SearchResults:
         parsed = query.parsed
-        entries, counts, candidates = self._run_page(query)
+        rows, counts, candidates = self._run_page(query)
         capped = candidates > MAX_CANDIDATES
         total = MAX_CANDIDATES if capped else candidates
         num_pages = max(1, -(-total // query.per_page))
@@ -384,21 +407,21 @@ class DatabaseBackend:
             # costs a second statement (the first one learnt the total).
             query.page = num_pages
             query.page_clamped = True
-            entries, counts, candidates = self._run_page(query)
+            rows, counts, candidates = self._run_page(query)
         facets = self._facet_values(counts, query.filters)
         words = parsed.all_words
         hits = [
             Hit(
-                doc_type=entry.doc_type,
-                type_label=registry.label(entry.doc_type),
-                title=entry.title,
-                url=entry.url,
-                snippet=_snippet(entry.summary, entry.body, words),
-                key_facts=list(entry.key_facts or []),
-                published_at=entry.published_at,
-                score=float(entry.score or 0),
+                doc_type=doc_type,
+                type_label=registry.label(doc_type),
+                title=title,
+                url=url,
+                snippet=_snippet(summary, body, words),
+                key_facts=list(key_facts or []),
+                published_at=published_at,
+                score=float(score or 0),
             )
-            for entry in entries
+            for _, doc_type, title, url, summary, body, key_facts, published_at, score in rows
         ]
         did_you_mean = None
         if total == 0 and not parsed.is_empty:
@@ -412,27 +435,31 @@ class DatabaseBackend:
             total_is_lower_bound=capped,
         )
 
-    def _run_page(self, query: SearchQuery) -> tuple[list[SearchEntry], dict[str, dict[str, int]], int]:
-        """The page's entries in order, the facet counts, and the candidate count."""
+    def _run_page(self, query: SearchQuery) -> tuple[list[tuple], dict[str, dict[str, int]], int]:
+        """The page's hit rows in order (id, doc_type, title, url, summary, body, key_facts,
+        published_at, score), the facet counts, and the candidate count."""
         sql, params = self._page_statement(query)
-        entries: list[SearchEntry] = []
+        hits: list[tuple] = []
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         candidates = 0
-        for row in SearchEntry.objects.raw(sql, params):
-            if row.row_kind == "hit":
-                entries.append(row)
-            elif row.row_kind == "facet":
-                counts[row.facet_name][row.facet_value] = row.facet_count
+        for kind, *hit, facet_name, facet_value, count in self._read(sql, params):
+            if kind == "hit":
+                hit_id, doc_type, title, url, summary, body, key_facts, published_at, score = hit
+                if isinstance(key_facts, str):  # JSON arrives as text (SQLite; Django's psycopg loader)
+                    key_facts = json.loads(key_facts)
+                if isinstance(published_at, str):  # SQLite
+                    published_at = connection.ops.convert_datetimefield_value(published_at, None, connection)
+                hits.append((hit_id, doc_type, title, url, summary, body, key_facts, published_at, score))
+            elif kind == "facet":
+                counts[facet_name][facet_value] = count
             else:
-                candidates = row.facet_count
+                candidates = count
         # A UNION has no order of its own: put the hits back in the order the page asked for.
         if query.sort == "relevance" and not query.parsed.is_empty:
-            entries.sort(key=lambda e: (-e.score, e.id))
+            hits.sort(key=lambda h: (-h[8], h[0]))
         else:
-            entries.sort(
-                key=lambda e: (e.published_at is None, -(e.published_at.timestamp() if e.published_at else 0), -e.id)
-            )
-        return entries, counts, candidates
+            hits.sort(key=lambda h: (h[7] is None, -(h[7].timestamp() if h[7] else 0), -h[0]))
+        return hits, counts, candidates
 
     @staticmethod
     def _facet_values(counts: dict[str, dict[str, int]], filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
@@ -452,9 +479,7 @@ class DatabaseBackend:
 
     def _count(self, parsed: ParsedQuery, viewer: Viewer, filters: dict[str, list[str]]) -> int:
         from_sql, where, params, _ = self._base(parsed, viewer, filters)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {from_sql} WHERE {where} LIMIT 1) hit", params)
-            return cursor.fetchone()[0]
+        return self._read(f"SELECT COUNT(*) FROM (SELECT 1 FROM {from_sql} WHERE {where} LIMIT 1) hit", params)[0][0]
 
     def _did_you_mean(self, query: SearchQuery) -> str | None:
         """Closest indexed words for unknown query words, offered only if the corrected query

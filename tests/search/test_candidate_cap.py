@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 
 from search.backends import database
 from search.backends.database import DatabaseBackend
@@ -120,3 +121,26 @@ def test_facet_counts_match_the_facet_filters(db):
     assert {v.value: v.count for v in results.facets["method"]} == {"PDSA": 1}
     filtered = SearchQuery(text="huddle", filters={"organisation": [long_name]}).run()
     assert [hit.url for hit in filtered.hits] == ["/projects/cap-1/"]
+
+
+def _settings(*names: str) -> list[str]:
+    with connection.cursor() as cursor:
+        values = []
+        for name in names:
+            cursor.execute(f"SHOW {name}")
+            values.append(cursor.fetchone()[0])
+        return values
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner hints are PostgreSQL's (SQLite has none)")
+@pytest.mark.parametrize("in_transaction", [True, False])
+def test_planner_hints_never_outlive_the_search(request, in_transaction):
+    # Inside a transaction (a test's, or ATOMIC_REQUESTS) and in autocommit mode alike, the hints
+    # the search statement carries are gone once it has run: other queries plan as usual.
+    request.getfixturevalue("db" if in_transaction else "transactional_db")
+    DatabaseBackend().index(list(writeups(12)))
+    before = _settings("enable_seqscan", "jit")
+    results = SearchQuery(text="measured").run()
+    assert results.total == sum(1 for d in writeups(12) if not d.is_private)
+    assert _settings("enable_seqscan", "jit") == before
+    assert before[0] == "on"
