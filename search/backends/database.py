@@ -391,7 +391,9 @@ class DatabaseBackend:
     @staticmethod
     def _read_hinted(sql: str, params: list[Any]) -> list[tuple]:
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)  # Django's psycopg cursor binds client-side: several statements may go at once
+            # Several statements in one execute need Django's default client-side binding (the
+            # project does not set the server_side_binding option, which would refuse them).
+            cursor.execute(sql, params)
             cursor.nextset()  # past the two SETs
             cursor.nextset()
             return cursor.fetchall()
