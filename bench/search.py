@@ -2,7 +2,10 @@
 
     .venv/bin/python bench/search.py                       # SQLite file in /tmp
     DATABASE_URL=postgres://user@127.0.0.1:PORT/db .venv/bin/python bench/search.py
-    options: --sizes 10000,100000  --messages 0  --repeat 5
+    options: --sizes 10000,100000  --messages 0  --repeat 5  --keep
+
+``--keep`` reuses the synthetic write-ups already in the database (a kept benchmark database) and
+only grows them to each size; without it the run starts from an empty synthetic corpus.
 
 For each size it grows the synthetic corpus (search/corpus.py, written straight into the index)
 to that many write-ups (plus --messages messages per size step), then times 20 representative
@@ -14,6 +17,7 @@ Prints figures only; it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -60,6 +64,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--messages", type=int, default=0, help="messages added at each size step")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="reuse the synthetic write-ups already indexed")
     args = parser.parse_args()
 
     import django
@@ -78,13 +83,22 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     backend = get_backend()
     print(f"backend={backend.name} database={connection.vendor} {connection.settings_dict['NAME']}")
-    keys = list(SearchEntry.objects.filter(key__regex=r"^(writeup|message):syn-").values_list("key", flat=True))
-    for n in range(0, len(keys), 5000):
-        backend.delete(keys[n : n + 5000])
     have_writeups = have_messages = 0
+    if args.keep:
+        have_writeups = SearchEntry.objects.filter(key__startswith="writeup:syn-").count()
+        have_messages = SearchEntry.objects.filter(key__startswith="message:syn-").count()
+        print(f"  kept {have_writeups} synthetic write-ups and {have_messages} messages")
+    else:
+        keys = list(SearchEntry.objects.filter(key__regex=r"^(writeup|message):syn-").values_list("key", flat=True))
+        for n in range(0, len(keys), 5000):
+            backend.delete(keys[n : n + 5000])
     client = Client()
     member = Viewer(authenticated=True, community_ids=frozenset({3, 10, 25}))
+    logging.getLogger("boost.request").setLevel(logging.WARNING)  # one log line per request would drown the figures
     for size in (int(s) for s in args.sizes.split(",")):
+        if size < have_writeups:
+            print(f"  skipping {size}: {have_writeups} write-ups are already indexed (--keep)")
+            continue
         for label, source, count in (
             ("write-ups", writeups(size - have_writeups, start=have_writeups), size - have_writeups),
             ("messages", messages(args.messages, start=have_messages), args.messages),

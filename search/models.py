@@ -4,6 +4,9 @@
 external content, kept in step by triggers) indexes its title/summary/body; on PostgreSQL a
 generated, weighted ``tsvector`` column with a GIN index does. Both are created by migration
 0001 with ``RunSQL`` for the matching vendor only, so the model itself stays portable.
+Migration 0004 adds, on PostgreSQL only, what the capped candidates of a results page read: a
+title/summary ``tsvector`` with its own GIN index and a generated ``facet_keys`` array
+(search/backends/database.py explains both).
 """
 
 from __future__ import annotations
@@ -52,7 +55,8 @@ class SearchFacet(models.Model):
     value = models.CharField(max_length=200)
 
     class Meta:
-        indexes = [models.Index(fields=["name", "value", "entry"]), models.Index(fields=["entry", "name"])]
+        # (entry, name, value) covers the facet count of a page's candidates: an index-only scan on PostgreSQL.
+        indexes = [models.Index(fields=["name", "value", "entry"]), models.Index(fields=["entry", "name", "value"])]
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"

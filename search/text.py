@@ -8,6 +8,7 @@ characters and unbalanced quotes can never cause a syntax error.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -136,7 +137,9 @@ def parse_query(raw: str, *, expand_synonyms: bool = True) -> ParsedQuery:
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
 
 
+@functools.lru_cache(maxsize=16384)
 def crude_stem(word: str) -> str:
+    # Cached: a results page stems every word of ten snippets, and the words repeat (a pure function).
     word = word.lower()
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

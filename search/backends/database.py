@@ -5,31 +5,50 @@ Ranking: SQLite ``bm25(search_fts, 10, 4, 1)`` (title > summary > body); Postgre
 ``ts_rank`` over the A/B/C-weighted ``search_vector``. Both multiply by the document's
 ``boost`` (freshness and evidence). Every statement carries the viewer's permission filter.
 
-A results page costs a constant three statements: facet counts (whose "type" counts give the
-total, so there is no separate COUNT), the page of hits, and, only when nothing matched, the
-"did you mean" look-ups. Nothing on the read path writes.
+A results page is one statement (``_page_statement``): it picks the candidates off the
+full-text index once, and returns the facet counts, the candidate count (the total) and the
+page of hits together. Only a page number beyond the last (answered with the last page) costs a
+second statement, and only an empty result the "did you mean" look-ups. On PostgreSQL the
+statement runs in its own transaction with two ``SET LOCAL`` planner hints (see ``search``).
+Nothing on the read path writes.
 
 Capped candidates (the 100k-write-up budget, issue 6): counting facets over, and ranking, every
 match made a common word cost hundreds of milliseconds on PostgreSQL (a query such as
 "discharge" matches ~8,000 synthetic write-ups; grouping their ~80,000 facet rows took ~200 ms,
-``ts_rank`` over all of them ~80 ms). So both statements work on at most ``MAX_CANDIDATES``
-permitted matches, taken straight off the full-text index (GIN on PostgreSQL, FTS5 on SQLite)
-with a ``LIMIT`` *before* anything is ranked or grouped. Below the cap nothing changes: every
-match is ranked and counted exactly. Above it, the trade-off is:
+``ts_rank`` over all of them ~80 ms). So a page ranks and facet-counts at most
+``MAX_CANDIDATES`` permitted matches, taken off the full-text index with a ``LIMIT`` *before*
+anything is ranked or grouped. Below the cap nothing changes: every match is ranked and counted
+exactly. Above it, the trade-off is:
 
 * ``total`` is ``MAX_CANDIDATES`` and ``SearchResults.total_is_lower_bound`` is set (the JSON
   says ``"total_relation": "gte"``, as Elasticsearch does), so there are at most
   ``MAX_CANDIDATES / per_page`` pages;
 * facet counts are counts within those candidates, not across every match;
-* relevance order ranks those candidates, which are the first matches in index (storage)
-  order rather than the best of all matches — a narrower query or a facet brings the rest back.
-  Sorting by newest, and a facets-only browse (no words), still order every match exactly
-  (the ``published_at`` index, or ``boost``, makes that cheap): only the counts are capped.
+* relevance order ranks those candidates. They are chosen in two tiers: first documents whose
+  title and summary alone match the query (PostgreSQL: the smaller ``search_vector_ab`` GIN
+  index of migration 0004; SQLite: an FTS5 ``{title summary}`` column filter), then, only if
+  fewer than the cap did, the other matches (some words only in the body). Title and summary
+  carry weight A/B (10/4 in bm25) against the body's C (1), so the best-ranked documents are
+  usually in the first tier; a document with many body mentions and a high ``boost`` can still
+  outrank it, and above the cap it is then missed.
+  *Within* a tier the candidates are still the first matches in index (storage) order, not
+  the best: above the cap, a title match that ``boost`` (freshness, evidence) would have put
+  first can be left out when more than ``MAX_CANDIDATES`` other title/summary matches come
+  before it in storage. A narrower query or a facet brings it back. Sorting by newest, and a
+  facets-only browse (no words), still order every match exactly (the ``published_at`` index
+  makes that cheap): only the counts are capped there.
+
+Where the time goes on PostgreSQL at 100k (EXPLAIN (ANALYZE, BUFFERS), server CPU measured per
+page): building the GIN bitmap of every match (it cannot stop early; ~2 ms for a word in 16,000
+titles, ~7 ms for "dom care", whose synonym phrases need every "care"), visiting ~500 heap rows
+(~2 ms), ``ts_rank`` on them (~0.5 ms now that ``search_vector`` is stored in the row), facet
+counts from the candidates' generated ``facet_keys`` (~1 ms), planning (~0.6 ms).
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -246,81 +265,166 @@ class DatabaseBackend:
         where = f"{match_sql} AND {perm_sql} AND {facet_sql}"
         return from_sql, where, [*from_params, *match_params, *perm_params, *facet_params], score
 
-    def _facet_counts(self, from_sql: str, where: str, params: list[Any]) -> tuple[dict[str, dict[str, int]], int]:
-        """Facet counts over at most ``MAX_CANDIDATES`` matches, and how many matches there are up to
-        one more than the cap (so that "more than the cap" can be told from "exactly the cap")."""
-        sql = (
-            f"WITH c AS (SELECT e.id FROM {from_sql} WHERE {where} LIMIT %s) "
-            "SELECT f.name, f.value, COUNT(*) FROM search_searchfacet f "
-            "WHERE f.entry_id IN (SELECT id FROM c LIMIT %s) GROUP BY f.name, f.value "
-            "UNION ALL SELECT '', '', COUNT(*) FROM c"
+    def _candidates(self, parsed: ParsedQuery, viewer: Viewer, filters: dict[str, list[str]]) -> tuple[str, list[Any]]:
+        """``SELECT id, score`` of at most ``MAX_CANDIDATES + 1`` permitted matches, title/summary
+        matches first: one branch per tier, the body-only branch runs only if the first one leaves
+        room (both engines stop a ``UNION ALL`` under a ``LIMIT`` as soon as it is filled)."""
+        perm_sql, perm_params = self._permission(viewer)
+        facet_sql, facet_params = self._facet_filters(filters)
+        rest, rest_params = f"{perm_sql} AND {facet_sql}", [*perm_params, *facet_params]
+        limit = MAX_CANDIDATES + 1
+        # PostgreSQL counts facets from the candidate rows themselves (migration 0004's facet_keys).
+        keys = ", e.facet_keys" if self.vendor == "postgresql" else ""
+        if parsed.is_empty:
+            sql = f"SELECT e.id, e.boost AS score{keys} FROM search_searchentry e WHERE {rest} LIMIT %s"
+            return sql, [*rest_params, limit]
+        if self.vendor == "postgresql":
+            tsquery = tsquery_expression(parsed.clauses)
+            head = (
+                f"SELECT e.id, ts_rank(e.search_vector, q) * e.boost AS score{keys} "
+                "FROM search_searchentry e CROSS JOIN to_tsquery('english', %s) q WHERE"
+            )
+            sql = (
+                f"SELECT * FROM (({head} e.search_vector_ab @@ q AND {rest} LIMIT %s) UNION ALL "
+                f"({head} e.search_vector @@ q AND NOT (e.search_vector_ab @@ q) AND {rest} LIMIT %s)) t LIMIT %s"
+            )
+            return sql, [tsquery, *rest_params, limit, tsquery, *rest_params, limit, limit]
+        full = fts5_expression(parsed.clauses)
+        title_summary = fts5_expression(parsed.clauses, column="{title summary}")
+        head = (
+            f"SELECT e.id, (-bm25(search_fts, {SQLITE_WEIGHTS})) * e.boost AS score "
+            "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid WHERE search_fts MATCH %s AND"
         )
-        counts: dict[str, dict[str, int]] = defaultdict(dict)
-        candidates = 0
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, MAX_CANDIDATES + 1, MAX_CANDIDATES])
-            for name, value, count in cursor.fetchall():
-                if name == "":
-                    candidates = count
-                else:
-                    counts[name][value] = count
-        return counts, candidates
+        # bm25() scores a row only in the FTS5 cursor whose MATCH found it, so the title/summary
+        # candidates (``a``: the first permitted ones in rowid order, found with the cheap column
+        # filter) are scored by a full-expression cursor. FTS5 walks matches in rowid order and
+        # honours a rowid bound, so that cursor stops at the last candidate instead of walking
+        # every match (an IN on search_fts.rowid would re-run the query, and bm25's statistics,
+        # once per candidate; the unary "+" keeps the IN a plain filter).
+        sql = (
+            "SELECT * FROM (WITH a AS MATERIALIZED (SELECT e.id FROM search_fts JOIN search_searchentry e "
+            f"ON e.id = search_fts.rowid WHERE search_fts MATCH %s AND {rest} LIMIT %s) "
+            f"SELECT * FROM ({head} search_fts.rowid <= (SELECT max(id) FROM a) AND +e.id IN (SELECT id FROM a)) "
+            f"UNION ALL SELECT * FROM ({head} e.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
+            f"AND {rest} LIMIT %s)) LIMIT %s"
+        )
+        return sql, [title_summary, *rest_params, limit, full, full, title_summary, *rest_params, limit, limit]
+
+    def _page_statement(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        """One statement for the whole results page: the candidates (one pass over the full-text
+        index), their facet counts, how many there are (up to one more than the cap, so "more
+        than the cap" can be told from "exactly the cap"), and the page of hits.
+
+        Rows say what they are in ``row_kind``: ``hit`` rows carry an entry, ``facet`` rows a
+        name, value and count, the one ``candidates`` row the candidate count."""
+        parsed = query.parsed
+        cand_sql, cand_params = self._candidates(parsed, query.viewer, query.filters)
+        if query.sort == "relevance" and not parsed.is_empty:
+            # Rank only the capped candidates.
+            page_sql = "SELECT id, score FROM k ORDER BY score DESC, id LIMIT %s OFFSET %s"
+            page_params: list[Any] = [query.per_page, query.offset]
+        else:
+            # Newest first (and a browse without words) orders every match, not only the
+            # candidates: the ``published_at`` index makes that cheap.
+            from_sql, where, params, score = self._base(parsed, query.viewer, query.filters)
+            page_sql = (
+                f"SELECT e.id, {score} AS score FROM {from_sql} WHERE {where} "
+                "ORDER BY e.published_at DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s"
+            )
+            page_params = [*params, query.per_page, query.offset]
+        if self.vendor == "postgresql":
+            keys = ", facet_keys"
+            facet_counts = (
+                "SELECT split_part(u.facet_key, '=', 1), substr(u.facet_key, strpos(u.facet_key, '=') + 1), COUNT(*) "
+                "FROM (SELECT unnest(facet_keys) AS facet_key FROM k) u GROUP BY u.facet_key"
+            )
+        else:
+            keys = ""
+            facet_counts = (
+                "SELECT f.name, f.value, COUNT(*) FROM search_searchfacet f "
+                "WHERE f.entry_id IN (SELECT id FROM k) GROUP BY f.name, f.value"
+            )
+        sql = (
+            f"WITH c AS MATERIALIZED (SELECT t.*, row_number() OVER () AS rn FROM ({cand_sql}) t), "
+            f"k AS MATERIALIZED (SELECT id, score{keys} FROM c WHERE rn <= %s), "
+            f"p AS MATERIALIZED ({page_sql}) "
+            "SELECT 'hit' AS row_kind, e.id, e.doc_type, e.title, e.url, e.summary, e.body, e.key_facts, "
+            "e.published_at, p.score, NULL AS facet_name, NULL AS facet_value, NULL AS facet_count "
+            "FROM p JOIN search_searchentry e ON e.id = p.id "
+            "UNION ALL SELECT 'facet', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, fc.* "
+            f"FROM ({facet_counts}) fc "
+            "UNION ALL SELECT 'candidates', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*) "
+            "FROM c"
+        )
+        return sql, [*cand_params, MAX_CANDIDATES, *page_params]
 
     def search(self, query: SearchQuery) -> SearchResults:
         try:
-            if self.vendor != "postgresql":
-                return self._search(query)
-            with transaction.atomic():
-                # With a LIMIT the planner prefers a sequential scan that evaluates ``@@`` on row
-                # after row (57 ms to find 500 "discharge" matches at 100k) over the GIN bitmap
-                # (8 ms). SET LOCAL keeps the hint to this transaction; it reads, never writes.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL enable_seqscan = off")
-                return self._search(query)
+            return self._search(query)
         except DatabaseError as exc:
             raise SearchUnavailable(f"database search failed: {exc.__class__.__name__}") from exc
 
+    def _read(self, sql: str, params: list[Any]) -> list[tuple]:
+        """Rows of one read-only statement; on PostgreSQL with two planner hints.
+
+        With a LIMIT the planner prefers a sequential scan that evaluates ``@@`` on row after row
+        (57 ms to find 500 "discharge" matches at 100k) over the GIN bitmap (a few ms), and JIT
+        compilation, which a plan's inflated cost can trigger, costs ~20 ms for a statement that
+        runs in a few. ``SET LOCAL`` keeps both to this statement: sent with it in one message,
+        they share its implicit transaction (one round trip, no BEGIN/COMMIT). Inside a caller's
+        transaction SET LOCAL would last until that commits, so there the read runs in a
+        savepoint that is rolled back afterwards, which undoes the hints (nothing was written).
+        """
+        if self.vendor != "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        hinted = f"SET LOCAL enable_seqscan = off; SET LOCAL jit = off; {sql}"
+        if connection.get_autocommit():
+            return self._read_hinted(hinted, params)
+        savepoint = transaction.savepoint()
+        try:
+            return self._read_hinted(hinted, params)
+        finally:
+            transaction.savepoint_rollback(savepoint)
+
+    @staticmethod
+    def _read_hinted(sql: str, params: list[Any]) -> list[tuple]:
+        with connection.cursor() as cursor:
+            # Several statements in one execute need Django's default client-side binding (the
+            # project does not set the server_side_binding option, which would refuse them).
+            cursor.execute(sql, params)
+            cursor.nextset()  # past the two SETs
+            cursor.nextset()
+            return cursor.fetchall()
+
     def _search(self, query: SearchQuery) -> SearchResults:
         parsed = query.parsed
-        from_sql, where, params, score = self._base(parsed, query.viewer, query.filters)
-        counts, candidates = self._facet_counts(from_sql, where, params)
+        rows, counts, candidates = self._run_page(query)
         capped = candidates > MAX_CANDIDATES
-        total = MAX_CANDIDATES if capped else sum(counts.get("type", {}).values())
-        facets = self._facet_values(counts, query.filters)
+        total = MAX_CANDIDATES if capped else candidates
         num_pages = max(1, -(-total // query.per_page))
         if query.page > num_pages:
-            query.page = num_pages  # out of range: show the last page, and say so in the view
+            # Out of range: show the last page, and say so in the view. Only this rare path
+            # costs a second statement (the first one learnt the total).
+            query.page = num_pages
             query.page_clamped = True
-        hits: list[Hit] = []
-        if total:
-            columns = "e.id, e.doc_type, e.title, e.url, e.summary, e.body, e.key_facts, e.published_at"
-            if query.sort == "relevance" and not parsed.is_empty:
-                # Rank only the capped candidates: the LIMIT inside runs before the score is sorted.
-                sql = (
-                    f"SELECT * FROM (SELECT {columns}, {score} AS score FROM {from_sql} WHERE {where} LIMIT %s) c "
-                    "ORDER BY score DESC, id LIMIT %s OFFSET %s"
-                )
-                sql_params = [*params, MAX_CANDIDATES, query.per_page, query.offset]
-            else:
-                sql = (
-                    f"SELECT {columns}, {score} AS score FROM {from_sql} WHERE {where} "
-                    "ORDER BY e.published_at DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s"
-                )
-                sql_params = [*params, query.per_page, query.offset]
-            words = parsed.all_words
-            for entry in SearchEntry.objects.raw(sql, sql_params):
-                hits.append(
-                    Hit(
-                        doc_type=entry.doc_type,
-                        type_label=registry.label(entry.doc_type),
-                        title=entry.title,
-                        url=entry.url,
-                        snippet=_snippet(entry.summary, entry.body, words),
-                        key_facts=list(entry.key_facts or []),
-                        published_at=entry.published_at,
-                        score=float(entry.score or 0),
-                    )
-                )
+            rows, counts, candidates = self._run_page(query)
+        facets = self._facet_values(counts, query.filters)
+        words = parsed.all_words
+        hits = [
+            Hit(
+                doc_type=doc_type,
+                type_label=registry.label(doc_type),
+                title=title,
+                url=url,
+                snippet=_snippet(summary, body, words),
+                key_facts=list(key_facts or []),
+                published_at=published_at,
+                score=float(score or 0),
+            )
+            for _, doc_type, title, url, summary, body, key_facts, published_at, score in rows
+        ]
         did_you_mean = None
         if total == 0 and not parsed.is_empty:
             did_you_mean = self._did_you_mean(query)
@@ -332,6 +436,32 @@ class DatabaseBackend:
             did_you_mean=did_you_mean,
             total_is_lower_bound=capped,
         )
+
+    def _run_page(self, query: SearchQuery) -> tuple[list[tuple], dict[str, dict[str, int]], int]:
+        """The page's hit rows in order (id, doc_type, title, url, summary, body, key_facts,
+        published_at, score), the facet counts, and the candidate count."""
+        sql, params = self._page_statement(query)
+        hits: list[tuple] = []
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        candidates = 0
+        for kind, *hit, facet_name, facet_value, count in self._read(sql, params):
+            if kind == "hit":
+                hit_id, doc_type, title, url, summary, body, key_facts, published_at, score = hit
+                if isinstance(key_facts, str):  # JSON arrives as text (SQLite; Django's psycopg loader)
+                    key_facts = json.loads(key_facts)
+                if isinstance(published_at, str):  # SQLite
+                    published_at = connection.ops.convert_datetimefield_value(published_at, None, connection)
+                hits.append((hit_id, doc_type, title, url, summary, body, key_facts, published_at, score))
+            elif kind == "facet":
+                counts[facet_name][facet_value] = count
+            else:
+                candidates = count
+        # A UNION has no order of its own: put the hits back in the order the page asked for.
+        if query.sort == "relevance" and not query.parsed.is_empty:
+            hits.sort(key=lambda h: (-h[8], h[0]))
+        else:
+            hits.sort(key=lambda h: (h[7] is None, -(h[7].timestamp() if h[7] else 0), -h[0]))
+        return hits, counts, candidates
 
     @staticmethod
     def _facet_values(counts: dict[str, dict[str, int]], filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
@@ -351,9 +481,7 @@ class DatabaseBackend:
 
     def _count(self, parsed: ParsedQuery, viewer: Viewer, filters: dict[str, list[str]]) -> int:
         from_sql, where, params, _ = self._base(parsed, viewer, filters)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {from_sql} WHERE {where} LIMIT 1) hit", params)
-            return cursor.fetchone()[0]
+        return self._read(f"SELECT COUNT(*) FROM (SELECT 1 FROM {from_sql} WHERE {where} LIMIT 1) hit", params)[0][0]
 
     def _did_you_mean(self, query: SearchQuery) -> str | None:
         """Closest indexed words for unknown query words, offered only if the corrected query
