@@ -87,7 +87,7 @@ class Profession(models.TextChoices):
 class ProfileVisibility(models.TextChoices):
     PUBLIC = "public", "Anyone, including people who are not signed in"
     MEMBERS = "members", "Only people signed in to Boost"
-    PRIVATE = "private", "Only me"
+    PRIVATE = "private", "Only me (and community facilitators for communities I belong to)"
 
 
 def avatar_path(instance: Profile, filename: str) -> str:
