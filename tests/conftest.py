@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tests.factories.accounts import UserFactory, user_with_role
@@ -40,6 +42,27 @@ def django_db_setup(django_db_setup):
     if contents is not None:
         type(connection)._test_serialized_contents = contents
     return django_db_setup
+
+
+_live_server_requests = threading.Lock()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_live_server_request_at_a_time():
+    """The live server answers browser requests on several threads, and with SQLite's in-memory
+    test database they all share the test's one connection. Two requests at once (a page and a
+    websocket retry, which the WSGI live server answers with 404) could reset each other's
+    statements or transaction on it, and a page then came back 404 now and then. Requests are
+    therefore handled one at a time; the browser still opens connections in parallel."""
+    original = WSGIHandler.__call__
+
+    def serialised(self, environ, start_response):
+        with _live_server_requests:
+            return original(self, environ, start_response)
+
+    WSGIHandler.__call__ = serialised
+    yield
+    WSGIHandler.__call__ = original
 
 
 @pytest.fixture(autouse=True)
