@@ -8,6 +8,7 @@ are stopped by PID.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 
@@ -24,6 +26,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = shutil.which("redis-server")
 SETTINGS = "tests.discussions.live_settings"
+
+
+async def until(predicate, timeout: float) -> bool:
+    """Poll ``predicate`` every 0.2 s until it holds or ``timeout`` seconds pass."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(0.2)
+    return predicate()
+
+
+def run_in_own_loop(coroutine, timeout: float) -> None:
+    """Run a scenario on a fresh event loop in its own thread: Playwright's sync API may already
+    run one in this thread when browser tests ran earlier in the session."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result(timeout=timeout)
 
 
 def free_port() -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -17,6 +16,8 @@ from tests.discussions.live import (  # noqa: F401 - fixtures
     live_site,
     live_template,
     redis_server,
+    run_in_own_loop,
+    until,
 )
 
 pytestmark = [
@@ -25,20 +26,8 @@ pytestmark = [
 ]
 
 
-async def _until(predicate, timeout: float) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.2)
-    return predicate()
-
-
 def test_redis_outage_loses_nothing(live_site, redis_server):  # noqa: F811 - the imported fixture
-    # A fresh event loop in its own thread: Playwright's sync API may already run one in the main
-    # thread when browser tests ran earlier in the session.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, _outage_scenario(live_site, redis_server)).result(timeout=240)
+    run_in_own_loop(_outage_scenario(live_site, redis_server), timeout=240)
 
 
 async def _outage_scenario(live_site, redis_server) -> None:  # noqa: F811
@@ -70,9 +59,9 @@ async def _outage_scenario(live_site, redis_server) -> None:  # noqa: F811
         return all(set(client.messages) == stored and not client.outbox for client in clients)
 
     try:
-        assert await _until(lambda: all(client.socket is not None for client in clients), 20)
+        assert await until(lambda: all(client.socket is not None for client in clients), 20)
         await talk(2)
-        assert await _until(everyone_has_the_database, 20), "before the outage"
+        assert await until(everyone_has_the_database, 20), "before the outage"
 
         redis_server.stop()  # mid-conversation
         await talk(2)
@@ -80,7 +69,7 @@ async def _outage_scenario(live_site, redis_server) -> None:  # noqa: F811
         redis_server.start()  # same port, empty: groups and in-flight messages are gone
         await talk(2)
 
-        assert await _until(everyone_has_the_database, 45), [
+        assert await until(everyone_has_the_database, 45), [
             (client.name, sorted(client.messages), client.outbox) for client in clients
         ]
         stored = live_site.message_ids(ids["thread"])

@@ -3,9 +3,6 @@ on each; each process tells its own socket that both are here, and that one has 
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from tests.discussions.live import (  # noqa: F401 - fixtures
@@ -16,6 +13,8 @@ from tests.discussions.live import (  # noqa: F401 - fixtures
     live_site,
     live_template,
     redis_server,
+    run_in_own_loop,
+    until,
 )
 
 pytestmark = [
@@ -24,19 +23,8 @@ pytestmark = [
 ]
 
 
-async def _until(predicate, timeout: float) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.2)
-    return predicate()
-
-
 def test_presence_is_shared_between_processes(live_site, redis_server):  # noqa: F811 - the imported fixture
-    # Its own event loop in its own thread, as in test_redis_fault (Playwright may own this one).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, _presence_scenario(live_site, redis_server)).result(timeout=180)
+    run_in_own_loop(_presence_scenario(live_site, redis_server), timeout=180)
 
 
 async def _presence_scenario(live_site, redis_server) -> None:  # noqa: F811
@@ -50,17 +38,17 @@ async def _presence_scenario(live_site, redis_server) -> None:  # noqa: F811
     both = {"Alice Adams", "Bob Brown"}
     alice.start()
     try:
-        assert await _until(lambda: alice.presence == {"Alice Adams"}, 20), alice.presence
+        assert await until(lambda: alice.presence == {"Alice Adams"}, 20), alice.presence
         bob.start()
         # Each process reports both: its own socket's person and the other process's.
-        assert await _until(lambda: alice.presence == both and bob.presence == both, 20), (
+        assert await until(lambda: alice.presence == both and bob.presence == both, 20), (
             alice.presence,
             bob.presence,
         )
         assert alice.reconnects == 0 and bob.reconnects == 0
         await bob.stop()
         # Bob's process closes its room and tells the other one he has gone.
-        assert await _until(lambda: alice.presence == {"Alice Adams"}, 20), alice.presence
+        assert await until(lambda: alice.presence == {"Alice Adams"}, 20), alice.presence
     finally:
         await alice.stop()
         await bob.stop()
