@@ -18,37 +18,30 @@ def new_client_id() -> str:
     return uuid.uuid4().hex
 
 
-class MessageForm(forms.Form):
-    body = forms.CharField(
-        label="Your message",
+def message_body(label: str, *, rows: int, required: str = "Write a message.") -> forms.CharField:
+    """A markdown message box; not stripped, because leading spaces can be markdown (code, lists)."""
+    return forms.CharField(
+        label=label,
         help_text=MARKDOWN_HINT,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write a message."},
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required},
         strip=False,
     )
+
+
+class MessageForm(forms.Form):
+    body = message_body("Your message", rows=4)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
     reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class EditMessageForm(forms.Form):
-    body = forms.CharField(
-        label="Your message",
-        help_text=MARKDOWN_HINT,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write a message."},
-        strip=False,
-    )
+    body = message_body("Your message", rows=6)
 
 
 class ThreadForm(forms.Form):
     title = forms.CharField(label="Title", max_length=160, error_messages={"required": "Give the discussion a title."})
-    body = forms.CharField(
-        label="Your first message",
-        help_text=MARKDOWN_HINT,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write a message."},
-        strip=False,
-    )
+    body = message_body("Your first message", rows=6)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
@@ -56,13 +49,7 @@ class QuestionForm(ThreadForm):
     title = forms.CharField(
         label="Your question, in a sentence", max_length=160, error_messages={"required": "Write your question."}
     )
-    body = forms.CharField(
-        label="More detail",
-        help_text=MARKDOWN_HINT,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Add some detail to your question."},
-        strip=False,
-    )
+    body = message_body("More detail", rows=4, required="Add some detail to your question.")
 
 
 class FlagForm(forms.Form):

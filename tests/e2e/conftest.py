@@ -44,25 +44,28 @@ def browser() -> Iterator:
         instance.close()
 
 
-@pytest.fixture
-def page(browser, live_server) -> Iterator:
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=True)
+def open_page(browser, base_url: str, *, javascript: bool = True):
+    """A page in a fresh browser context; ``page.js_errors`` collects uncaught script errors."""
+    context = browser.new_context(base_url=base_url, java_script_enabled=javascript)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    page = open_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def nojs_page(browser, live_server) -> Iterator:
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = open_page(browser, live_server.url, javascript=False)
     yield page
-    context.close()
+    page.context.close()
 
 
 def axe_violations(page) -> list[dict]:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.discussions.live import live_site, live_template  # noqa: F401 - fixtures
-from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.conftest import assert_accessible, log_in, open_page
 from tests.factories.accounts import PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -52,22 +52,13 @@ def site(live_site):  # noqa: F811 - the imported fixture
     return live_site, base_url, ids
 
 
-def _page(browser, base_url: str, *, javascript: bool = True):
-    context = browser.new_context(base_url=base_url, java_script_enabled=javascript)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    return page
-
-
 def _active_id(page) -> str:
     return page.evaluate("document.activeElement.id")
 
 
 def test_mention_suggestions_by_keyboard(browser, site):
     _, base_url, ids = site
-    page = _page(browser, base_url)
+    page = open_page(browser, base_url)
     try:
         log_in(page, "alice@example.nhs.uk", PASSWORD)
         page.goto(f"/discussions/{ids['thread']}/")
@@ -120,7 +111,7 @@ def test_mention_suggestions_by_keyboard(browser, site):
 
 def test_mention_suggestions_when_starting_a_discussion(browser, site):
     _, base_url, ids = site
-    page = _page(browser, base_url)
+    page = open_page(browser, base_url)
     try:
         log_in(page, "bob@example.nhs.uk", PASSWORD)
         page.goto(f"/discussions/community/{ids['community']}/new/")
@@ -140,8 +131,8 @@ def test_mention_suggestions_when_starting_a_discussion(browser, site):
 def test_edit_in_place_by_keyboard_seen_live_by_others(browser, site):
     live, base_url, ids = site
     thread_url = f"/discussions/{ids['thread']}/"
-    alice = _page(browser, base_url)
-    bob = _page(browser, base_url)
+    alice = open_page(browser, base_url)
+    bob = open_page(browser, base_url)
     try:
         log_in(alice, "alice@example.nhs.uk", PASSWORD)
         log_in(bob, "bob@example.nhs.uk", PASSWORD)
@@ -211,7 +202,7 @@ def test_edit_in_place_by_keyboard_seen_live_by_others(browser, site):
 
 def test_edit_without_javascript_uses_the_edit_page(browser, site):
     live, base_url, ids = site
-    page = _page(browser, base_url, javascript=False)
+    page = open_page(browser, base_url, javascript=False)
     try:
         log_in(page, "alice@example.nhs.uk", PASSWORD)
         page.goto(f"/discussions/{ids['thread']}/")

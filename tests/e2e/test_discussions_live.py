@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.discussions.live import SETUP_THREAD, live_site, live_template  # noqa: F401 - fixtures
-from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.conftest import assert_accessible, log_in, open_page
 from tests.factories.accounts import PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -22,20 +22,11 @@ def site(live_site):  # noqa: F811 - the imported fixture
     return live_site, base_url, ids
 
 
-def _page(browser, base_url: str, *, javascript: bool = True):
-    context = browser.new_context(base_url=base_url, java_script_enabled=javascript)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    return page
-
-
 def test_two_people_see_each_other_live(browser, site):
     live, base_url, ids = site
     thread_url = f"/discussions/{ids['thread']}/"
-    alice = _page(browser, base_url)
-    bob = _page(browser, base_url)
+    alice = open_page(browser, base_url)
+    bob = open_page(browser, base_url)
     try:
         log_in(alice, "alice@example.nhs.uk", PASSWORD)
         log_in(bob, "bob@example.nhs.uk", PASSWORD)
@@ -80,7 +71,7 @@ def test_two_people_see_each_other_live(browser, site):
 
 def test_draft_survives_a_reload(browser, site):
     _, base_url, ids = site
-    page = _page(browser, base_url)
+    page = open_page(browser, base_url)
     try:
         log_in(page, "carol@example.nhs.uk", PASSWORD)
         page.goto(f"/discussions/{ids['thread']}/")
@@ -93,7 +84,7 @@ def test_draft_survives_a_reload(browser, site):
 
 def test_no_javascript_reply_by_form(browser, site):
     live, base_url, ids = site
-    page = _page(browser, base_url, javascript=False)
+    page = open_page(browser, base_url, javascript=False)
     try:
         log_in(page, "carol@example.nhs.uk", PASSWORD)
         page.goto(f"/discussions/{ids['thread']}/")
