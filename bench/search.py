@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search.py                       # SQLite file in /tmp
     DATABASE_URL=postgres://user@127.0.0.1:PORT/db .venv/bin/python bench/search.py
-    options: --sizes 10000,100000  --messages 0  --repeat 5  --keep
+    options: --sizes 10000,100000  --messages 0  --repeat 5  --keep  --per-query
 
 ``--keep`` reuses the synthetic write-ups already in the database (a kept benchmark database) and
 only grows them to each size; without it the run starts from an empty synthetic corpus.
@@ -65,6 +65,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=0, help="messages added at each size step")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="reuse the synthetic write-ups already indexed")
+    parser.add_argument("--per-query", action="store_true", help="also print each query's engine median")
     args = parser.parse_args()
 
     import django
@@ -122,17 +123,22 @@ def main() -> None:
         for viewer_label, viewer in (("anonymous", Viewer.anonymous()), ("member", member)):
             engine: list[float] = []
             totals = []
+            per_query: dict[str, list[float]] = {text: [] for text in QUERIES}
             for _ in range(args.repeat):
                 for text in QUERIES:
                     started = time.perf_counter()
                     results = SearchQuery(text=text, viewer=viewer).run()
                     engine.append((time.perf_counter() - started) * 1000)
+                    per_query[text].append(engine[-1])
                     totals.append(results.total)
             print(
                 f"{size:>7} write-ups, {have_messages} messages, {viewer_label:>9}: engine p50 "
                 f"{percentile(engine, 50):6.1f} ms  p95 {percentile(engine, 95):6.1f} ms  "
                 f"(median hits {statistics.median(totals):.0f})"
             )
+            if args.per_query:
+                for text, times in sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1])):
+                    print(f"      {statistics.median(times):6.1f} ms  {text}")
         page: list[float] = []
         for _ in range(args.repeat):
             for text in QUERIES:

@@ -152,6 +152,37 @@ def _matches(word: str, stems: set[str]) -> bool:
     return stem in stems or any(len(s) >= 4 and stem.startswith(s) for s in stems)
 
 
+def _match_flags(words: list[str], stems: set[str]) -> list[bool]:
+    """Which words match a query stem. A word's crude stem is a prefix of the lower-cased word,
+    so a word can only match if it starts with a query stem: one C-level ``startswith`` turns
+    away almost every word before the stemming test (a results page highlights ten snippets of
+    over a hundred words each, and this was a fifth of its time)."""
+    if not stems:
+        return [False] * len(words)
+    prefixes = tuple(stems)
+    seen: dict[str, bool] = {}
+    flags = []
+    for word in words:
+        lowered = word.lower()
+        flag = seen.get(lowered)
+        if flag is None:
+            flag = seen[lowered] = lowered.startswith(prefixes) and _matches(lowered, stems)
+        flags.append(flag)
+    return flags
+
+
+def _densest_start(hits: list[int], span: int) -> int:
+    """The first hit that starts the window of ``span`` words holding the most hits."""
+    best, best_count, end = hits[0], 0, 0
+    for n, h in enumerate(hits):
+        end = max(end, n)
+        while end < len(hits) and hits[end] < h + span:
+            end += 1
+        if end - n > best_count:
+            best, best_count = h, end - n
+    return best
+
+
 def highlight(text: str, query_words: list[str], *, max_words: int = 32) -> SafeString:
     """A window of ``text`` around the densest run of matches, HTML-escaped, matches in <mark>.
 
@@ -160,27 +191,23 @@ def highlight(text: str, query_words: list[str], *, max_words: int = 32) -> Safe
     stems = {crude_stem(w) for w in query_words if w not in STOPWORDS or len(query_words) == 1}
     parts = re.split(r"(\w+)", text or "")
     # parts alternates separator, word, separator, word, ...
-    word_positions = list(range(1, len(parts), 2))
-    if not word_positions:
+    words = parts[1::2]
+    if not words:
         return mark_safe("")
-    hits = [n for n, i in enumerate(word_positions) if _matches(parts[i], stems)] if stems else []
-    start_word = 0
-    if hits:
-        best, best_count = hits[0], 0
-        for h in hits:
-            count = sum(1 for other in hits if h <= other < h + max_words)
-            if count > best_count:
-                best, best_count = h, count
-        start_word = max(0, best - 4)
-    end_word = min(len(word_positions), start_word + max_words)
-    first_part = word_positions[start_word] if start_word > 0 else 0
-    last_part = word_positions[end_word - 1] if end_word < len(word_positions) else len(parts) - 1
+    flags = _match_flags(words, stems)
+    hits = [n for n, flag in enumerate(flags) if flag]
+    start_word = max(0, _densest_start(hits, max_words) - 4) if hits else 0
+    end_word = min(len(words), start_word + max_words)
+    first_part = 2 * start_word + 1 if start_word > 0 else 0
+    last_part = 2 * (end_word - 1) + 1 if end_word < len(words) else len(parts) - 1
     out: list[str] = ["… " if start_word > 0 else ""]
-    for i in range(first_part, last_part + 1):
-        piece = html.escape(parts[i])
-        if i % 2 == 1 and stems and _matches(parts[i], stems):
-            piece = f"<mark>{piece}</mark>"
-        out.append(piece)
-    if end_word < len(word_positions):
+    plain = first_part  # start of the run of parts not yet written (escaped a run at a time)
+    for i in range(first_part | 1, last_part + 1, 2):
+        if flags[i // 2]:
+            out.append(html.escape("".join(parts[plain:i])))
+            out.append(f"<mark>{html.escape(parts[i])}</mark>")
+            plain = i + 1
+    out.append(html.escape("".join(parts[plain : last_part + 1])))
+    if end_word < len(words):
         out.append(" …")
     return mark_safe("".join(out))  # noqa: S308 - every piece was escaped above
