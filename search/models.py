@@ -96,3 +96,19 @@ class SearchSynonym(models.Model):
     @property
     def term_list(self) -> list[str]:
         return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+
+class SearchPhrase(models.Model):
+    """A multi-word synonym phrase that PostgreSQL indexes as one token (search/phrases.py).
+
+    Kept in step with ``SearchSynonym`` by ``search.phrases.sync_phrases``; not edited by hand.
+    On PostgreSQL migration 0006 adds ``tsq``, the phrase's ``tsquery``, which the indexing
+    trigger matches entries against."""
+
+    phrase = models.CharField(max_length=400, unique=True, help_text="Its words, lower case, space-separated.")
+    token = models.CharField(max_length=32)
+    query = models.CharField(max_length=800, help_text="to_tsquery input: the words joined by <->.")
+    ready = models.BooleanField(default=False, help_text="Every entry carries its token (queries may use it).")
+
+    def __str__(self) -> str:
+        return self.phrase

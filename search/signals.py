@@ -107,12 +107,15 @@ def disconnect_all() -> None:
 
 
 def connect_synonym_cache() -> None:
-    """Curators' synonym edits apply to the next database query (Elasticsearch: next rebuild)."""
+    """Curators' synonym edits apply to the next database query (Elasticsearch: next rebuild);
+    new multi-word phrases become index tokens once every entry has them (search/phrases.py)."""
     from search.models import SearchSynonym
+    from search.phrases import sync_phrases
     from search.text import clear_synonym_cache
 
     def clear(sender, **kwargs) -> None:
         clear_synonym_cache()
+        sync_phrases()
 
     post_save.connect(clear, sender=SearchSynonym, weak=False, dispatch_uid="search-synonym-save")
     post_delete.connect(clear, sender=SearchSynonym, weak=False, dispatch_uid="search-synonym-delete")

@@ -22,3 +22,11 @@ def update_index(doc_type: str, object_ids: list[str]) -> dict[str, int]:
         logger.exception("search index update skipped for %s %s", doc_type, object_ids)
         return {"indexed": 0, "deleted": 0}
     return {"indexed": indexed, "deleted": deleted}
+
+
+@task
+def backfill_phrase_tokens(phrase_ids: list[int]) -> dict[str, int]:
+    """Give every indexed entry the tokens of newly curated synonym phrases (search/phrases.py)."""
+    from search.phrases import backfill
+
+    return {"entries": backfill(phrase_ids)}

@@ -58,8 +58,9 @@ from django.db import DatabaseError, connection, transaction
 
 from search import registry
 from search.documents import SearchDocument
-from search.models import SearchEntry, SearchFacet, SearchTerm
+from search.models import SearchEntry, SearchFacet, SearchPhrase, SearchTerm
 from search.permissions import Viewer
+from search.phrases import clear_ready_cache, ready_tokens
 from search.query import (
     FACETS,
     MAX_FACET_VALUES,
@@ -101,10 +102,13 @@ def fts5_expression(clauses: list[Clause], *, prefix_last: bool = False, column:
     return expression
 
 
-def tsquery_expression(clauses: list[Clause], *, prefix_last: bool = False, weight: str = "") -> str:
+def tsquery_expression(
+    clauses: list[Clause], *, prefix_last: bool = False, weight: str = "", phrase_tokens: dict[str, str] | None = None
+) -> str:
     """A ``to_tsquery`` expression built only from word tokens: phrases with ``<->``,
     synonyms with ``|``, clauses with ``&``. (Synonym OR-groups are why this is built rather
-    than passed to ``websearch_to_tsquery``.)"""
+    than passed to ``websearch_to_tsquery``.) A phrase in ``phrase_tokens`` is asked for by
+    its index token instead (search/phrases.py)."""
     parts = []
     for n, clause in enumerate(clauses):
         alternatives = []
@@ -113,6 +117,10 @@ def tsquery_expression(clauses: list[Clause], *, prefix_last: bool = False, weig
             if not words:
                 continue
             suffix = weight and f":{weight}"
+            token = phrase_tokens.get(" ".join(words)) if phrase_tokens and len(words) > 1 else None
+            if token and not prefix_last:
+                alternatives.append(f"{token}{suffix}")
+                continue
             if prefix_last and n == len(clauses) - 1 and len(clause.alternatives) == 1:
                 words[-1] = f"{words[-1]}:*{weight}"
                 words[:-1] = [f"{w}{suffix}" for w in words[:-1]]
@@ -191,6 +199,8 @@ class DatabaseBackend:
     def rebuild(self, documents: Iterable[SearchDocument], batch_size: int = 500) -> int:
         """One transaction: readers keep seeing the old index until the new one commits."""
         count = 0
+        # Every entry is written again, by the trigger that knows these phrases: they are ready after.
+        phrase_ids = list(SearchPhrase.objects.filter(ready=False).values_list("pk", flat=True))
         with transaction.atomic():
             SearchFacet.objects.all().delete()
             SearchEntry.objects.all().delete()
@@ -204,6 +214,8 @@ class DatabaseBackend:
                     batch = []
             self.index(batch)
             count += len(batch)
+            SearchPhrase.objects.filter(pk__in=phrase_ids).update(ready=True)
+        clear_ready_cache()
         return count
 
     # --- reading -------------------------------------------------------------------------
@@ -214,7 +226,7 @@ class DatabaseBackend:
         if self.vendor == "postgresql":
             return (
                 "search_searchentry e CROSS JOIN to_tsquery('english', %s) q",
-                [tsquery_expression(parsed.clauses)],
+                [tsquery_expression(parsed.clauses, phrase_tokens=ready_tokens())],
                 "e.search_vector @@ q",
                 [],
                 "ts_rank(e.search_vector, q) * e.boost",
@@ -279,7 +291,7 @@ class DatabaseBackend:
             sql = f"SELECT e.id, e.boost AS score{keys} FROM search_searchentry e WHERE {rest} LIMIT %s"
             return sql, [*rest_params, limit]
         if self.vendor == "postgresql":
-            tsquery = tsquery_expression(parsed.clauses)
+            tsquery = tsquery_expression(parsed.clauses, phrase_tokens=ready_tokens())
             head = (
                 f"SELECT e.id, ts_rank(e.search_vector, q) * e.boost AS score{keys} "
                 "FROM search_searchentry e CROSS JOIN to_tsquery('english', %s) q WHERE"
@@ -382,7 +394,7 @@ class DatabaseBackend:
         hinted = f"SET LOCAL enable_seqscan = off; SET LOCAL jit = off; {sql}"
         if connection.get_autocommit():
             return self._read_hinted(hinted, params)
-        savepoint = transaction.savepoint()
+        savepoint = transaction.savepoint_create()
         try:
             return self._read_hinted(hinted, params)
         finally:
