@@ -21,6 +21,7 @@ SQLite's FTS5 answers phrases from its own position lists quickly enough, and do
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -28,6 +29,7 @@ from django.db import connection, transaction
 
 from search.text import tokens, words_of
 
+logger = logging.getLogger(__name__)
 PHRASE_MARK = "syn0"  # letters then a digit: PostgreSQL's parser keeps it whole, unstemmed
 READY_CACHE_KEY = "search:phrase-tokens:v1"
 BACKFILL_BATCH = 2000
@@ -75,10 +77,18 @@ def sync_phrases() -> list[int]:
     clear_ready_cache()
     new_ids = [phrase.pk for phrase in created]
     if new_ids and not ready:
-        from search.tasks import backfill_phrase_tokens
-
-        transaction.on_commit(lambda: backfill_phrase_tokens.enqueue(new_ids))
+        transaction.on_commit(lambda: _enqueue_backfill(new_ids))
     return new_ids
+
+
+def _enqueue_backfill(phrase_ids: list[int]) -> None:
+    from search.tasks import backfill_phrase_tokens
+
+    try:
+        backfill_phrase_tokens.enqueue(phrase_ids)
+    except Exception:
+        # The phrases stay not ready (searched as phrases) until rebuild_search_index marks them.
+        logger.exception("could not enqueue the phrase-token backfill for %s", phrase_ids)
 
 
 def ready_tokens() -> dict[str, str]:

@@ -107,15 +107,26 @@ def disconnect_all() -> None:
 
 
 def connect_synonym_cache() -> None:
-    """Curators' synonym edits apply to the next database query (Elasticsearch: next rebuild);
-    new multi-word phrases become index tokens once every entry has them (search/phrases.py)."""
+    """Curators' synonym edits apply to the next database query, and to Elasticsearch once the
+    queued ``update_synonyms`` task has replaced its synonyms set; new multi-word phrases become
+    database index tokens once every entry has them (search/phrases.py)."""
+    from search.backends import get_backend
     from search.models import SearchSynonym
     from search.phrases import sync_phrases
+    from search.tasks import update_synonyms
     from search.text import clear_synonym_cache
 
     def clear(sender, **kwargs) -> None:
         clear_synonym_cache()
         sync_phrases()
+        if get_backend().name != "database":
+            transaction.on_commit(push)
+
+    def push() -> None:
+        try:
+            update_synonyms.enqueue()
+        except Exception:
+            logger.exception("could not enqueue the synonyms update")
 
     post_save.connect(clear, sender=SearchSynonym, weak=False, dispatch_uid="search-synonym-save")
     post_delete.connect(clear, sender=SearchSynonym, weak=False, dispatch_uid="search-synonym-delete")

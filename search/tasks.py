@@ -30,3 +30,17 @@ def backfill_phrase_tokens(phrase_ids: list[int]) -> dict[str, int]:
     from search.phrases import backfill
 
     return {"entries": backfill(phrase_ids)}
+
+
+@task
+def update_synonyms() -> dict[str, bool]:
+    """Push the curated synonyms to the engine (Elasticsearch's synonyms set). An unavailable
+    engine is logged: the next edit or ``rebuild_search_index`` pushes them again."""
+    from search.backends import get_backend
+
+    try:
+        get_backend().update_synonyms()
+    except SearchUnavailable:
+        logger.exception("synonyms not pushed to the search engine")
+        return {"updated": False}
+    return {"updated": True}

@@ -23,6 +23,9 @@ class SearchBackend(Protocol):
 
     def suggest(self, query: SuggestQuery) -> list[Suggestion]: ...
 
+    def update_synonyms(self) -> None:
+        """Apply the curated synonyms after an edit (raise ``SearchUnavailable`` if the engine is down)."""
+
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
         """Replace the whole index with ``documents`` without a window of empty results."""
 

@@ -191,6 +191,9 @@ class DatabaseBackend:
             [SearchTerm(term=t, length=len(t)) for t in terms], ignore_conflicts=True, batch_size=2000
         )
 
+    def update_synonyms(self) -> None:
+        """Nothing to push: queries read the synonyms (and search.phrases their index tokens)."""
+
     def delete(self, keys: list[str]) -> None:
         with transaction.atomic():
             SearchFacet.objects.filter(entry__key__in=keys).delete()

@@ -7,8 +7,11 @@ rebuild land in the new index), bulk-loads every document, then swaps the read a
 atomic ``update_aliases`` call and drops the old index: no moment without results.
 
 Text fields use an English analyzer (possessives, lowercase, stop words, stemming); the search
-analyzer adds a ``synonym_graph`` filter built from the curators' ``SearchSynonym`` rows when
-the index is built. The permission filter sits in the query's ``bool.filter``, and facets are
+analyzer adds a ``synonym_graph`` filter over the synonyms set ``<prefix>-synonyms`` (the
+synonyms API, Elasticsearch 8.10 and later), which holds the curators' ``SearchSynonym`` rows. The
+filter is ``updateable`` and used only at search time, so a curator's edit is one
+``put_synonym`` call (queued by search.signals) and the cluster reloads the analyzers itself: no
+re-index. The permission filter sits in the query's ``bool.filter``, and facets are
 aggregations over that same query, so counts never include documents the viewer may not see;
 "did you mean" uses a phrase suggester whose ``collate`` query repeats the permission filter,
 and suggestions are a ``bool_prefix`` query over a ``search_as_you_type`` title with the same
@@ -92,14 +95,20 @@ class BoostSearchDocument(Document):
     facet_year = Keyword(multi=True)
 
 
-def analysis_settings(synonyms: list[str]) -> dict[str, Any]:
-    """Index analysis settings: the English chain, and at search time the synonym graph."""
+def analysis_settings(synonyms_set: str) -> dict[str, Any]:
+    """Index analysis settings: the English chain, and at search time the synonym graph over a
+    synonyms set (updateable: it may sit only in a search analyzer, which is where it belongs)."""
     return {
         "filter": {
             "english_possessive_stemmer": {"type": "stemmer", "language": "possessive_english"},
             "english_stop": {"type": "stop", "stopwords": "_english_"},
             "english_stemmer": {"type": "stemmer", "language": "english"},
-            "boost_synonyms": {"type": "synonym_graph", "synonyms": synonyms, "lenient": True},
+            "boost_synonyms": {
+                "type": "synonym_graph",
+                "synonyms_set": synonyms_set,
+                "updateable": True,
+                "lenient": True,
+            },
         },
         "analyzer": {
             INDEX_ANALYZER: {
@@ -293,13 +302,29 @@ class ElasticsearchBackend:
     def new_index_name(self) -> str:
         return f"{self.prefix}-documents-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
 
+    @property
+    def synonyms_set(self) -> str:
+        return f"{self.prefix}-synonyms"
+
+    def put_synonyms(self, rules: list[str] | None = None) -> None:
+        """Replace the synonyms set with the curated rules; the cluster reloads every search
+        analyzer that uses it (so an edit needs no re-index)."""
+        rules = synonym_rules() if rules is None else rules
+        self.client.synonyms.put_synonym(id=self.synonyms_set, synonyms_set=[{"synonyms": rule} for rule in rules])
+
+    def update_synonyms(self) -> None:
+        try:
+            self.put_synonyms()
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+
     def create_index(self, name: str, synonyms: list[str] | None = None) -> None:
         from elasticsearch_dsl import Index
 
+        # The set must exist before an index that names it (a fresh cluster has none).
+        self.put_synonyms(synonyms)
         index = Index(name)
-        index.settings(
-            number_of_shards=1, analysis=analysis_settings(synonym_rules() if synonyms is None else synonyms)
-        )
+        index.settings(number_of_shards=1, analysis=analysis_settings(self.synonyms_set))
         index.document(BoostSearchDocument)
         index.create(using=self.client)
 

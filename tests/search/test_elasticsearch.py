@@ -203,11 +203,15 @@ def test_exact_suggest_body():
     }
 
 
-def test_synonym_filter_is_built_from_curated_synonyms(db):
-    rules = synonym_rules()
-    assert "A&E, emergency department, accident and emergency, ED" in rules
-    analysis = analysis_settings(rules)
-    assert analysis["filter"]["boost_synonyms"] == {"type": "synonym_graph", "synonyms": rules, "lenient": True}
+def test_synonym_filter_reads_an_updateable_synonyms_set_at_search_time_only(db):
+    assert "A&E, emergency department, accident and emergency, ED" in synonym_rules()
+    analysis = analysis_settings("boost-synonyms")
+    assert analysis["filter"]["boost_synonyms"] == {
+        "type": "synonym_graph",
+        "synonyms_set": "boost-synonyms",
+        "updateable": True,
+        "lenient": True,
+    }
     assert "boost_synonyms" in analysis["analyzer"]["boost_english_search"]["filter"]
     assert "boost_synonyms" not in analysis["analyzer"]["boost_english"]["filter"]
 
@@ -240,10 +244,19 @@ class FakeIndices:
         self.log.append(("delete", index))
 
 
+class FakeSynonyms:
+    def __init__(self, log):
+        self.log = log
+
+    def put_synonym(self, id, synonyms_set):
+        self.log.append(("put_synonym", id, synonyms_set))
+
+
 class FakeClient:
     def __init__(self, aliases=None, response=None):
         self.log: list = []
         self.indices = FakeIndices(self.log, aliases or {})
+        self.synonyms = FakeSynonyms(self.log)
         self.response = response
         self.searches: list = []
 
@@ -270,10 +283,12 @@ def test_rebuild_writes_a_new_index_then_switches_the_alias(db, monkeypatch):
     documents = [SearchDocument(doc_type="page", object_id=str(i), title=f"Page {i}", url=f"/{i}/") for i in range(3)]
     assert backend.rebuild(documents) == 3
     steps = [entry[0] for entry in client.log]
-    assert steps == ["create", "update_aliases", "refresh", "update_aliases", "delete"]
+    assert steps == ["put_synonym", "create", "update_aliases", "refresh", "update_aliases", "delete"]
+    # The synonyms set exists before the index that names it.
+    assert client.log.pop(0) == ("put_synonym", "boost-synonyms", [{"synonyms": r} for r in synonym_rules()])
     create = client.log[0]
     assert create[1] == "boost-documents-new"
-    assert create[2]["settings"]["analysis"]["filter"]["boost_synonyms"]["type"] == "synonym_graph"
+    assert create[2]["settings"]["analysis"]["filter"]["boost_synonyms"]["synonyms_set"] == "boost-synonyms"
     assert create[2]["mappings"]["properties"]["title"]["search_analyzer"] == "boost_english_search"
     # The write alias moves first, so edits during the rebuild land in the new index...
     assert client.log[1][1] == [
@@ -340,6 +355,44 @@ def test_unreachable_cluster_is_reported_as_unavailable(db):
         backend.health()
 
 
+def test_a_curated_synonym_edit_replaces_the_synonyms_set_without_a_rebuild(
+    db, settings, django_capture_on_commit_callbacks
+):
+    from search.backends import _backend_for
+    from search.models import SearchSynonym
+
+    settings.ELASTICSEARCH_URL = "http://es.invalid:9200"
+    backend = _backend_for(settings.ELASTICSEARCH_URL)
+    backend._client = client = FakeClient()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            synonym = SearchSynonym.objects.create(terms="zebra crossing, pedestrian crossing")
+        assert client.log == [("put_synonym", "boost-synonyms", [{"synonyms": r} for r in synonym_rules()])]
+        assert {"synonyms": "zebra crossing, pedestrian crossing"} in client.log[0][2]
+        with django_capture_on_commit_callbacks(execute=True):
+            synonym.delete()
+        assert {"synonyms": "zebra crossing, pedestrian crossing"} not in client.log[1][2]
+        assert [entry[0] for entry in client.log] == ["put_synonym", "put_synonym"]  # no index was rebuilt
+    finally:
+        _backend_for.cache_clear()
+
+
+def test_a_synonym_edit_with_the_cluster_down_is_logged_and_saved(
+    db, settings, caplog, django_capture_on_commit_callbacks
+):
+    from search.backends import _backend_for
+    from search.models import SearchSynonym
+
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    try:
+        with django_capture_on_commit_callbacks(execute=True):  # the immediate task backend runs it here
+            SearchSynonym.objects.create(terms="zebra crossing, pedestrian crossing")
+        assert SearchSynonym.objects.filter(terms__startswith="zebra").exists()
+        assert "synonyms not pushed to the search engine" in caplog.text
+    finally:
+        _backend_for.cache_clear()
+
+
 ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
 live = pytest.mark.skipif(
     not ES_URL, reason="Elasticsearch live tests skipped: ELASTICSEARCH_URL is not set (no cluster on this machine)"
@@ -360,6 +413,10 @@ def test_live_rebuild_search_and_permissions(db):
     synonym = backend.search(SearchQuery(text="COPD", viewer=Viewer.anonymous()))
     assert "/projects/8/" in {hit.url for hit in synonym.hits}
     assert backend.health()["backend"] == "elasticsearch"
+    # A curator's new synonym applies without a rebuild: the cluster reloads the search analyzer.
+    assert backend.search(SearchQuery(text="danio", viewer=member)).total == 0
+    backend.put_synonyms([*synonym_rules(), "zebrafish, danio"])
+    assert backend.search(SearchQuery(text="danio", viewer=member)).total == 2
 
 
 def test_quoted_phrases_are_phrase_queries_and_loose_words_cross_fields(db):
