@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search.py                       # SQLite file in /tmp
     DATABASE_URL=postgres://user@127.0.0.1:PORT/db .venv/bin/python bench/search.py
-    options: --sizes 10000,100000  --messages 0  --repeat 5  --keep  --per-query
+    options: --sizes 10000,100000  --messages 0  --repeat 5  --keep  --per-query  --exactness
 
 ``--keep`` reuses the synthetic write-ups already in the database (a kept benchmark database) and
 only grows them to each size; without it the run starts from an empty synthetic corpus.
@@ -66,6 +66,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="reuse the synthetic write-ups already indexed")
     parser.add_argument("--per-query", action="store_true", help="also print each query's engine median")
+    parser.add_argument(
+        "--exactness", action="store_true", help="compare each query's top 10 with an uncapped ranking of every match"
+    )
     args = parser.parse_args()
 
     import django
@@ -139,6 +142,8 @@ def main() -> None:
             if args.per_query:
                 for text, times in sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1])):
                     print(f"      {statistics.median(times):6.1f} ms  {text}")
+        if args.exactness:
+            print_exactness(QUERIES)
         page: list[float] = []
         for _ in range(args.repeat):
             for text in QUERIES:
@@ -150,6 +155,27 @@ def main() -> None:
             f"{size:>7} write-ups, anonymous results page: p50 {percentile(page, 50):6.1f} ms  "
             f"p95 {percentile(page, 95):6.1f} ms"
         )
+
+
+def print_exactness(queries: list[str]) -> None:
+    """How much of each capped top 10 (relevance order) an uncapped ranking of every match agrees
+    with: the price of ranking at most MAX_CANDIDATES candidates (search/backends/database.py)."""
+    from search.backends import database
+    from search.query import SearchQuery
+
+    overlaps = []
+    for text in queries:
+        capped = [hit.url for hit in SearchQuery(text=text).run().hits]
+        cap, database.MAX_CANDIDATES = database.MAX_CANDIDATES, 10**9
+        try:
+            exact_results = SearchQuery(text=text).run()
+        finally:
+            database.MAX_CANDIDATES = cap
+        exact = [hit.url for hit in exact_results.hits]
+        overlap = len(set(capped) & set(exact)) / max(1, len(exact))
+        overlaps.append(overlap)
+        print(f"      top-10 overlap with every match ranked: {overlap:4.0%}  ({exact_results.total} matches)  {text}")
+    print(f"      mean top-10 overlap {statistics.mean(overlaps):.0%}")
 
 
 if __name__ == "__main__":

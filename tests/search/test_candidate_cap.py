@@ -105,6 +105,39 @@ def test_above_the_cap_title_and_summary_matches_are_the_candidates(db, monkeypa
     assert {hit.url for hit in exact.hits[:3]} == {"/projects/cap-20/", "/projects/cap-21/", "/projects/cap-22/"}
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="boost bands are PostgreSQL's (SQLite would walk every match to band them: ~22 ms at 100k)",
+)
+@pytest.mark.parametrize("field", ["title", "body"])
+def test_above_the_cap_the_best_boost_band_comes_first(db, monkeypatch, field):
+    monkeypatch.setattr(database, "MAX_CANDIDATES", CAP)
+    # Twenty stale matches are stored first; two recent, well-evidenced ones last, where "the first
+    # CAP matches" would never reach.
+    stale = [_writeup(n, title=f"Ward round {n}", body="Our huddle.") for n in range(20)]
+    best = [_writeup(n, title=f"Front door {n}", body="Our huddle.") for n in (20, 21)]
+    for document in stale:
+        document.boost = 0.6
+    for document in best:
+        document.boost = 1.3
+    if field == "title":
+        for document in stale + best:
+            document.title += " huddle"
+    DatabaseBackend().index(stale + best)
+    results = SearchQuery(text="huddle", per_page=CAP).run()
+    assert results.total_is_lower_bound and results.total == CAP
+    assert {hit.url for hit in results.hits[:2]} == {"/projects/cap-20/", "/projects/cap-21/"}
+
+
+def test_the_bands_are_the_ones_the_partial_indexes_were_built_for():
+    # PostgreSQL uses a partial index only when the query's condition implies the index's: a band
+    # changed in code without a migration would silently fall back to a full bitmap.
+    from importlib import import_module
+
+    built = import_module("search.migrations.0007_candidate_bands").BANDS
+    assert [f"e.{condition.replace(' AND boost', ' AND e.boost')}" for _, condition in built] == database.boost_bands()
+
+
 def test_facet_counts_match_the_facet_filters(db):
     # A value repeated within one document counts once, and a value longer than 200 characters is
     # counted under the same 200-character value the facet filter matches.
