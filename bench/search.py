@@ -9,7 +9,7 @@ only grows them to each size; without it the run starts from an empty synthetic 
 
 For each size it grows the synthetic corpus (search/corpus.py, written straight into the index)
 to that many write-ups (plus --messages messages per size step), then times 20 representative
-queries as an anonymous reader and as a member of three communities: the engine alone
+queries (after one untimed pass) as an anonymous reader and as a member of three communities: the engine alone
 (``SearchQuery.run()``) and the whole results page (Django test client GET /search/?q=...).
 Prints figures only; it asserts nothing.
 """
@@ -123,6 +123,8 @@ def main() -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE search_searchentry; ANALYZE search_searchfacet")
+        for text in QUERIES:  # one untimed pass: connection, caches and catalog lookups warm
+            SearchQuery(text=text).run()
         for viewer_label, viewer in (("anonymous", Viewer.anonymous()), ("member", member)):
             engine: list[float] = []
             totals = []

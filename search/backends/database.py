@@ -93,6 +93,17 @@ MAX_CANDIDATES = 500
 BOOST_BANDS = (1.2, 1.0, 0.8)
 
 
+def audience_tsquery(viewer: Viewer) -> str | None:
+    """The audience tokens (migration 0008) of what this viewer may see, as a ``to_tsquery``
+    expression; None for someone who sees everything. The same rule as ``Viewer.may_see``, and
+    only a narrowing for the index: the SQL permission filter still decides."""
+    if viewer.sees_all:
+        return None
+    if not viewer.authenticated:
+        return "aud0anyone"
+    return " | ".join(["aud0signedin", *(f"aud0c{int(pk)}" for pk in sorted(viewer.community_ids))])
+
+
 def boost_bands() -> list[str]:
     """SQL conditions, one per band, best first: ``e.boost >= 1.2``, ``e.boost >= 1.0 AND
     e.boost < 1.2``, ... and ``e.boost < 0.8``. Constants, written as migration 0007 wrote them."""
@@ -246,18 +257,26 @@ class DatabaseBackend:
         return count
 
     # --- reading -------------------------------------------------------------------------
-    def _match(self, parsed: ParsedQuery) -> tuple[str, list[Any], str, list[Any], str]:
+    @staticmethod
+    def _pg_source(tsquery: str, viewer: Viewer) -> tuple[str, list[Any], str]:
+        """PostgreSQL's FROM clause for a match: the entries, the query ``q`` (what ``ts_rank``
+        scores) and the expression to match the index with: ``q`` and, unless the viewer sees
+        everything, their audience tokens (migration 0008)."""
+        source = "search_searchentry e CROSS JOIN to_tsquery('english', %s) q"
+        audience = audience_tsquery(viewer)
+        if audience is None:
+            return source, [tsquery], "q"
+        return f"{source} CROSS JOIN to_tsquery('simple', %s) a", [tsquery, audience], "(q && a)"
+
+    def _match(self, parsed: ParsedQuery, viewer: Viewer) -> tuple[str, list[Any], str, list[Any], str]:
         """FROM clause and params, match condition and params, score expression."""
         if parsed.is_empty:
             return "search_searchentry e", [], "1 = 1", [], "e.boost"
         if self.vendor == "postgresql":
-            return (
-                "search_searchentry e CROSS JOIN to_tsquery('english', %s) q",
-                [tsquery_expression(parsed.clauses, phrase_tokens=ready_tokens())],
-                "e.search_vector @@ q",
-                [],
-                "ts_rank(e.search_vector, q) * e.boost",
+            source, params, matched = self._pg_source(
+                tsquery_expression(parsed.clauses, phrase_tokens=ready_tokens()), viewer
             )
+            return source, params, f"e.search_vector @@ {matched}", [], "ts_rank(e.search_vector, q) * e.boost"
         return (
             "search_fts JOIN search_searchentry e ON e.id = search_fts.rowid",
             [],
@@ -298,7 +317,7 @@ class DatabaseBackend:
         return " AND ".join(parts) or "1 = 1", params
 
     def _base(self, parsed: ParsedQuery, viewer: Viewer, filters: dict[str, list[str]]):
-        from_sql, from_params, match_sql, match_params, score = self._match(parsed)
+        from_sql, from_params, match_sql, match_params, score = self._match(parsed, viewer)
         perm_sql, perm_params = self._permission(viewer)
         facet_sql, facet_params = self._facet_filters(filters)
         where = f"{match_sql} AND {perm_sql} AND {facet_sql}"
@@ -318,20 +337,22 @@ class DatabaseBackend:
             sql = f"SELECT e.id, e.boost AS score{keys} FROM search_searchentry e WHERE {rest} LIMIT %s"
             return sql, [*rest_params, limit]
         if self.vendor == "postgresql":
-            tsquery = tsquery_expression(parsed.clauses, phrase_tokens=ready_tokens())
-            head = (
-                f"SELECT e.id, ts_rank(e.search_vector, q) * e.boost AS score{keys} "
-                "FROM search_searchentry e CROSS JOIN to_tsquery('english', %s) q WHERE"
+            source, source_params, matched = self._pg_source(
+                tsquery_expression(parsed.clauses, phrase_tokens=ready_tokens()), viewer
             )
+            head = f"SELECT e.id, ts_rank(e.search_vector, q) * e.boost AS score{keys} FROM {source} WHERE"
             # Title/summary matches band by band, best boost first, then body-only matches the same
             # way (each band of each vector has its own partial GIN index, migration 0007).
-            branches = [f"({head} e.search_vector_ab @@ q AND {band} AND {rest} LIMIT %s)" for band in boost_bands()]
+            branches = [
+                f"({head} e.search_vector_ab @@ {matched} AND {band} AND {rest} LIMIT %s)" for band in boost_bands()
+            ]
+            body_only = "NOT (e.search_vector_ab @@ q)"
             branches += [
-                f"({head} e.search_vector @@ q AND {band} AND NOT (e.search_vector_ab @@ q) AND {rest} LIMIT %s)"
+                f"({head} e.search_vector @@ {matched} AND {band} AND {body_only} AND {rest} LIMIT %s)"
                 for band in boost_bands()
             ]
             sql = f"SELECT * FROM ({' UNION ALL '.join(branches)}) t LIMIT %s"
-            return sql, [*[tsquery, *rest_params, limit] * len(branches), limit]
+            return sql, [*[*source_params, *rest_params, limit] * len(branches), limit]
         full = fts5_expression(parsed.clauses)
         title_summary = fts5_expression(parsed.clauses, column="{title summary}")
         head = (
@@ -567,12 +588,14 @@ class DatabaseBackend:
         parsed = parse_query(query.text, expand_synonyms=False)
         perm_sql, perm_params = self._permission(query.viewer)
         if self.vendor == "postgresql":
+            source, source_params, matched = self._pg_source(
+                tsquery_expression(parsed.clauses, prefix_last=True, weight="A"), query.viewer
+            )
             sql = (
                 "SELECT e.id, e.title, e.url, e.doc_type, ts_rank(e.search_vector, q) * e.boost AS score "
-                "FROM search_searchentry e CROSS JOIN to_tsquery('english', %s) q "
-                f"WHERE e.search_vector @@ q AND {perm_sql} ORDER BY score DESC, e.id LIMIT %s"
+                f"FROM {source} WHERE e.search_vector @@ {matched} AND {perm_sql} ORDER BY score DESC, e.id LIMIT %s"
             )
-            params = [tsquery_expression(parsed.clauses, prefix_last=True, weight="A"), *perm_params, query.limit]
+            params = [*source_params, *perm_params, query.limit]
         else:
             sql = (
                 f"SELECT e.id, e.title, e.url, e.doc_type, (-bm25(search_fts, {SQLITE_WEIGHTS})) * e.boost AS score "
