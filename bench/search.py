@@ -8,7 +8,8 @@
 only grows them to each size; without it the run starts from an empty synthetic corpus.
 
 For each size it grows the synthetic corpus (search/corpus.py, written straight into the index)
-to that many write-ups (plus --messages messages per size step), then times 20 representative
+to that many write-ups (plus --messages messages per size step, indexed as the product indexes
+them: one document per 20-message thread), then times 20 representative
 queries (after one untimed pass) as an anonymous reader and as a member of three communities: the engine alone
 (``SearchQuery.run()``) and the whole results page (Django test client GET /search/?q=...).
 Prints figures only; it asserts nothing.
@@ -62,7 +63,7 @@ def percentile(values: list[float], pct: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--messages", type=int, default=0, help="messages added at each size step")
+    parser.add_argument("--messages", type=int, default=0, help="messages added at each size step (in threads)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="reuse the synthetic write-ups already indexed")
     parser.add_argument("--per-query", action="store_true", help="also print each query's engine median")
@@ -79,7 +80,7 @@ def main() -> None:
     from django.test import Client
 
     from search.backends import get_backend
-    from search.corpus import messages, writeups
+    from search.corpus import MESSAGES_PER_THREAD, threads, writeups
     from search.models import SearchEntry
     from search.permissions import Viewer
     from search.query import SearchQuery
@@ -90,10 +91,11 @@ def main() -> None:
     have_writeups = have_messages = 0
     if args.keep:
         have_writeups = SearchEntry.objects.filter(key__startswith="writeup:syn-").count()
-        have_messages = SearchEntry.objects.filter(key__startswith="message:syn-").count()
+        have_messages = SearchEntry.objects.filter(key__startswith="thread:syn-").count() * MESSAGES_PER_THREAD
         print(f"  kept {have_writeups} synthetic write-ups and {have_messages} messages")
     else:
-        keys = list(SearchEntry.objects.filter(key__regex=r"^(writeup|message):syn-").values_list("key", flat=True))
+        synthetic = SearchEntry.objects.filter(key__regex=r"^(writeup|thread|message):syn-")
+        keys = list(synthetic.values_list("key", flat=True))
         for n in range(0, len(keys), 5000):
             backend.delete(keys[n : n + 5000])
     client = Client()
@@ -105,7 +107,7 @@ def main() -> None:
             continue
         for label, source, count in (
             ("write-ups", writeups(size - have_writeups, start=have_writeups), size - have_writeups),
-            ("messages", messages(args.messages, start=have_messages), args.messages),
+            ("threads", threads(args.messages, start=have_messages), -(-args.messages // MESSAGES_PER_THREAD)),
         ):
             if count <= 0:
                 continue

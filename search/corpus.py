@@ -1,8 +1,12 @@
-"""A synthetic corpus for performance work: realistic write-ups and discussion messages.
+"""A synthetic corpus for performance work: realistic write-ups and discussion threads.
 
-The write-up and message models are being built on other branches, so the generator writes
-``SearchDocument``s straight into the search index (any backend) rather than creating content
-rows. Keys start with ``writeup:syn-`` and ``message:syn-`` so ``--clear`` removes only them.
+The generator writes ``SearchDocument``s straight into the search index (any backend) rather
+than creating content rows, so a 100k/1M corpus builds in minutes. Discussions are indexed the
+way ``ThreadDocument`` indexes them, one document per thread: title, the opening message as the
+summary, the replies as the body, the community's privacy, and a boost from freshness and
+replies. ``threads(n_messages)`` turns a message count into ``MESSAGES_PER_THREAD``-message
+threads (so "1,000,000 messages" is 50,000 thread documents). Keys start with ``writeup:syn-``
+and ``thread:syn-`` so ``--clear`` removes only synthetic documents.
 """
 
 from __future__ import annotations
@@ -124,27 +128,40 @@ def writeups(count: int, *, seed: int = 6, start: int = 0) -> Iterator[SearchDoc
         )
 
 
-def messages(count: int, *, seed: int = 7, start: int = 0) -> Iterator[SearchDocument]:
-    rng = random.Random(seed + start)
+MESSAGES_PER_THREAD = 20
+THREAD_BODY_CHARS = 20_000  # ThreadDocument.MAX_BODY_CHARS
+
+
+def thread_count(message_count: int) -> int:
+    return -(-message_count // MESSAGES_PER_THREAD)
+
+
+def threads(message_count: int, *, seed: int = 7, start: int = 0) -> Iterator[SearchDocument]:
+    """Threads holding ``message_count`` messages (``start`` counts messages already made)."""
+    first = thread_count(start)
+    rng = random.Random(seed + first)
     now = datetime(2026, 11, 1, tzinfo=UTC)
-    for n in range(start, start + count):
+    for n in range(first, first + thread_count(message_count)):
         topic, who, _ = rng.choice(AREAS)
         community = rng.randint(1, 60)
-        published = now - timedelta(minutes=rng.randint(0, 60 * 24 * 365 * 3))
-        text = (
+        last_activity = now - timedelta(minutes=rng.randint(0, 60 * 24 * 365 * 3))
+        texts = [
             f"{rng.choice(MESSAGE_OPENERS)} {rng.choice(CHANGES)} for {who}? We saw {rng.choice(MEASURES)} "
             f"change in our {topic} work and would love to compare notes."
-        )
+            for _ in range(MESSAGES_PER_THREAD)
+        ]
+        replies = len(texts) - 1
         yield SearchDocument(
-            doc_type="message",
+            doc_type="thread",
             object_id=f"syn-{n}",
-            title=f"Re: {topic} thread {n % 5000}",
-            url=f"/communities/{community}/discussions/{n % 5000}/#message-syn-{n}",
-            body=text,
+            title=f"{topic.capitalize()}: {rng.choice(CHANGES)}",
+            url=f"/communities/{community}/discussions/syn-{n}/",
+            summary=texts[0],
+            body=" ".join(texts[1:])[:THREAD_BODY_CHARS],
             community_id=community,
             is_private=community % 5 == 0,
-            members_only=True,
-            published_at=published,
-            boost=0.6,
+            published_at=last_activity,
+            boost=round(0.9 * freshness_boost(last_activity, evidence=min(replies, 5) / 5, now=now), 4),
             facets={"community": [f"Community {community}"]},
+            key_facts=[f"{replies} replies", f"Community {community}"],
         )
