@@ -46,8 +46,9 @@ exactly. Above it, the trade-off is:
 Where the time goes on PostgreSQL at 100k (EXPLAIN (ANALYZE, BUFFERS), server CPU per page):
 the GIN bitmaps of the bands read (it cannot stop early, but a band's is a fraction of the whole:
 ~0.1-0.6 ms, against ~2-4 ms for one index over every title), visiting ~500 heap rows (~2 ms),
-``ts_rank`` on them (~0.5 ms now that ``search_vector`` is stored in the row), facet counts from
-the candidates' generated ``facet_keys`` (~1 ms), planning (~1 ms for the eight branches).
+``ts_rank`` on them (~0.5 ms now that ``search_vector`` is stored in the row; long discussion
+threads cost more, ~12 µs a row, their many positions making its proximity scoring dearer), facet
+counts from the candidates' generated ``facet_keys`` (~1 ms), planning (~1 ms for the eight branches).
 Synonym phrases are single index tokens (search/phrases.py), so "dom care" no longer reads every
 "care" and rechecks positions.
 """
