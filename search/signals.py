@@ -116,8 +116,12 @@ def connect_synonym_cache() -> None:
     from search.tasks import update_synonyms
     from search.text import clear_synonym_cache
 
-    def clear(sender, **kwargs) -> None:
+    def clear(sender, raw: bool = False, **kwargs) -> None:
         clear_synonym_cache()
+        if raw:
+            # Fixture loading (loaddata, a test database restoring its serialized rows) saves the
+            # phrase table's own rows too: deriving them here as well would insert them twice.
+            return
         sync_phrases()
         if get_backend().name != "database":
             transaction.on_commit(push)
