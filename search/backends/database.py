@@ -264,7 +264,12 @@ class DatabaseBackend:
         scores) and the expression to match the index with: ``q`` and, unless the viewer sees
         everything, their audience tokens (migration 0008)."""
         source = "search_searchentry e CROSS JOIN to_tsquery('english', %s) q"
-        audience = audience_tsquery(viewer)
+        # Only for anonymous readers, to whom members-only and private entries (most discussion)
+        # can be most of a match. What a signed-in person may not see is other communities'
+        # private entries, a minority: measured at 100k write-ups, with and without a million
+        # messages, ORing their audience tokens into the match cost 0.5-0.9 ms more at p50/p95
+        # than letting the SQL filter drop those rows.
+        audience = None if viewer.authenticated else audience_tsquery(viewer)
         if audience is None:
             return source, [tsquery], "q"
         return f"{source} CROSS JOIN to_tsquery('simple', %s) a", [tsquery, audience], "(q && a)"

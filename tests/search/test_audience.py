@@ -85,13 +85,15 @@ def test_every_viewer_finds_exactly_what_they_may_see_on_every_path(viewer, expe
 
 @postgres_only
 @pytest.mark.django_db
-def test_the_index_is_asked_for_the_viewers_audience():
+def test_the_index_is_asked_for_the_anonymous_audience():
     DatabaseBackend().index(DOCUMENTS)
     with CaptureQueriesContext(connection) as anonymous:
         SearchQuery(text="falls huddle").run()
-    with CaptureQueriesContext(connection) as curator:
-        SearchQuery(text="falls huddle", viewer=CURATOR).run()
     (statement,) = [q["sql"] for q in anonymous.captured_queries if "search_vector" in q["sql"]]
     assert "aud0anyone" in statement
-    (statement,) = [q["sql"] for q in curator.captured_queries if "search_vector" in q["sql"]]
-    assert "aud0" not in statement
+    # Signed-in viewers rely on the SQL filter alone: what they may not see is a minority (measured).
+    for viewer in (MEMBER, CURATOR):
+        with CaptureQueriesContext(connection) as signed_in:
+            SearchQuery(text="falls huddle", viewer=viewer).run()
+        (statement,) = [q["sql"] for q in signed_in.captured_queries if "search_vector" in q["sql"]]
+        assert "aud0" not in statement
