@@ -107,6 +107,13 @@ class LiveSite:
         wait_for_port(port)
         return f"http://127.0.0.1:{port}"
 
+    def two_servers_on(self, redis_url: str) -> tuple[dict, str, str]:
+        """The shared thread (``SETUP_THREAD``'s ids) and two uvicorn processes on one Redis
+        channel layer: the cross-process set-up of the Redis tests."""
+        ids = self.run(SETUP_THREAD)
+        env = {"LIVE_REDIS_URL": redis_url}
+        return ids, self.start_server(env), self.start_server(env)
+
     def message_ids(self, thread_id: int) -> list[int]:
         with sqlite3.connect(self.db_path, timeout=20) as db:
             rows = db.execute(

@@ -11,7 +11,6 @@ import pytest
 from tests.discussions.live import (  # noqa: F401 - fixtures
     REDIS,
     SESSIONS,
-    SETUP_THREAD,
     LiveClient,
     live_site,
     live_template,
@@ -31,10 +30,7 @@ def test_redis_outage_loses_nothing(live_site, redis_server):  # noqa: F811 - th
 
 
 async def _outage_scenario(live_site, redis_server) -> None:  # noqa: F811
-    ids = live_site.run(SETUP_THREAD)
-    env = {"LIVE_REDIS_URL": redis_server.url}
-    server_a = live_site.start_server(env)
-    server_b = live_site.start_server(env)
+    ids, server_a, server_b = live_site.two_servers_on(redis_server.url)
     people = [ids["alice"], ids["bob"], ids["carol"]]
     sessions = live_site.run(SESSIONS % people)
     version = 0  # resume from the start: the opening message is caught up from the database

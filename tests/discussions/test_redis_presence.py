@@ -8,7 +8,6 @@ import pytest
 from tests.discussions.live import (  # noqa: F401 - fixtures
     REDIS,
     SESSIONS,
-    SETUP_THREAD,
     LiveClient,
     live_site,
     live_template,
@@ -28,10 +27,7 @@ def test_presence_is_shared_between_processes(live_site, redis_server):  # noqa:
 
 
 async def _presence_scenario(live_site, redis_server) -> None:  # noqa: F811
-    ids = live_site.run(SETUP_THREAD)
-    env = {"LIVE_REDIS_URL": redis_server.url}
-    server_a = live_site.start_server(env)
-    server_b = live_site.start_server(env)
+    ids, server_a, server_b = live_site.two_servers_on(redis_server.url)
     sessions = live_site.run(SESSIONS % [ids["alice"], ids["bob"]])
     alice = LiveClient("alice@A", server_a, ids["thread"], sessions[str(ids["alice"])], 0)
     bob = LiveClient("bob@B", server_b, ids["thread"], sessions[str(ids["bob"])], 0)
