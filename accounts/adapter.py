@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.urls import reverse
 
 from accounts import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        # Signing in during a closure's grace period offers to keep the account.
+        from privacy.services import pending_closure
+
+        if pending_closure(request.user) is not None:
+            return reverse("privacy:close_account")
+        return super().get_login_redirect_url(request)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:

@@ -123,3 +123,22 @@ class Profile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.user_id])
+
+
+class SignInRecord(models.Model):
+    """One successful sign-in: when, from where and with what browser (the person's sign-in history,
+    part of what they may download). Kept for ``SIGN_IN_HISTORY_DAYS``; erased with the account."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_ins")
+    signed_in_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    # So every session of one person can be ended at once (suspension, closure) whatever the session
+    # backend; never exported.
+    session_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-signed_in_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Sign-in by {self.user_id} at {self.signed_in_at:%Y-%m-%d %H:%M}"

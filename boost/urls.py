@@ -32,6 +32,7 @@ urlpatterns = [
     path("improvement/", include("projects.urls")),
     path("search/", include("search.urls")),
     path("", include("discussions.urls")),
+    path("", include("privacy.urls")),
     path("sitemap.xml", sitemap),
 ]
 

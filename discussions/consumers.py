@@ -93,6 +93,12 @@ class BaseConsumer(AsyncWebsocketConsumer):
         if not await self.still_allowed():
             await self.revoke()
 
+    async def account_ended(self, event: dict[str, Any]) -> None:
+        # Suspended or closed: no re-check can bring the socket back, so it closes as signed out
+        # (the browser does not retry a 44xx close).
+        await self.send_error("signed_out", "You have been signed out.")
+        await self.close(code=CLOSE_NOT_SIGNED_IN)
+
     async def still_allowed(self) -> bool:
         return True
 

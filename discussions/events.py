@@ -167,3 +167,8 @@ def notification_created(notification: Notification, unread: int) -> Event:
 def rights_changed(user_id: int) -> Event:
     """Tell a person's open sockets to re-check what they may see (e.g. removed from a community)."""
     return {"type": "rights.changed", "user_id": user_id}
+
+
+def account_ended(user_id: int) -> Event:
+    """Close every open socket of a person whose account was suspended or closed."""
+    return {"type": "account.ended", "user_id": user_id}

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "communities",
     "projects",
     "discussions",
+    "privacy",
     "search",
     "wagtailnhsukfrontend",
     "wagtail.contrib.settings",
@@ -178,6 +179,10 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 WAGTAILADMIN_LOGIN_URL = "account_login"
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Data rights: how long a closed account waits (and can be kept by signing in) before it is
+# erased, and how long a "download my data" link works.
+ACCOUNT_CLOSURE_GRACE_DAYS = env("ACCOUNT_CLOSURE_GRACE_DAYS", 14, cast=int)
+DATA_EXPORT_HOURS = env("DATA_EXPORT_HOURS", 24, cast=int)
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
