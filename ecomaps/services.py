@@ -59,7 +59,7 @@ def _require_contribute(user, ecomap: EcoMap) -> None:
 
 def _locked(ecomap: EcoMap) -> EcoMap:
     # Changes to one map queue behind each other, so the version and drawing follow every change.
-    return EcoMap.objects.select_for_update().select_related("community", "priority").get(pk=ecomap.pk)
+    return EcoMap.objects.select_for_update(of=("self",)).select_related("community", "priority").get(pk=ecomap.pk)
 
 
 def redraw(ecomap: EcoMap) -> EcoMap:
