@@ -24,10 +24,13 @@ def ancestor_paths(page: Page) -> list[str]:
     return [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
 
 
-def page_view_restrictions(page: Page) -> list[PageViewRestriction]:
+def page_view_restrictions(page: Page | None) -> list[PageViewRestriction]:
     """Wagtail view restrictions on ``page`` and its ancestors, read now (one query, two with groups).
 
-    Never cached on the page object: a socket may hold a page for hours while restrictions change."""
+    Never cached on the page object: a socket may hold a page for hours while restrictions change.
+    No page, no restrictions."""
+    if page is None:
+        return []
     if page.alias_of_id is not None:
         # An alias shares its source's restrictions; Wagtail's own look-up resolves that.
         return list(page.get_view_restrictions().prefetch_related("groups"))

@@ -32,7 +32,7 @@ def thread_page_restrictions(thread: Thread) -> list[PageViewRestriction]:
     cached = getattr(thread, "_page_view_restrictions", None)
     if cached is not None:
         return cached
-    restrictions = [] if thread.page is None else page_view_restrictions(thread.page)
+    restrictions = page_view_restrictions(thread.page)
     thread._page_view_restrictions = restrictions
     return restrictions
 
