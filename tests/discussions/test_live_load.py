@@ -120,9 +120,7 @@ async def test_a_read_frame_flood_costs_one_write_per_interval_and_pings_stay_pr
     await alice.disconnect()
 
 
-async def test_a_post_while_the_database_is_down_gets_a_retry_error_and_the_socket_stays(
-    room, member, monkeypatch
-):
+async def test_a_post_while_the_database_is_down_gets_a_retry_error_and_the_socket_stays(room, member, monkeypatch):
     _, thread = room
     alice = await connect(member, thread.pk)
     real_post = services.post_message
