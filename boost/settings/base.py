@@ -124,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Database calls from websockets run on this many threads per server process, each keeping its
+# connection (boost/db.py); HTTP requests open one per request (CONN_MAX_AGE, 0 under ASGI).
+DATABASE_ASYNC_THREADS = env("DATABASE_ASYNC_THREADS", 8, cast=int)
+DATABASE_ASYNC_CONN_MAX_AGE = env("DATABASE_ASYNC_CONN_MAX_AGE", 300, cast=int)
 
 # --- Cache, channel layer, tasks --------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
