@@ -270,12 +270,22 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "boost.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "boost.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
+# Every upload is served by a view that checks the viewer's rights first (boost/files.py); nothing
+# serves MEDIA_ROOT raw. FILES_ACCEL sends the bytes through the proxy once the app has said yes:
+# "nginx" answers with X-Accel-Redirect to FILES_ACCEL_PREFIX (an `internal` location aliased to
+# MEDIA_ROOT), "sendfile" with X-Sendfile (Apache mod_xsendfile, lighttpd, Caddy); empty streams
+# the file from Django.
+FILES_ACCEL = env("FILES_ACCEL", "")
+FILES_ACCEL_PREFIX = env("FILES_ACCEL_PREFIX", "/protected-media/")
+# Document links go through Wagtail's /documents/<id>/<name> view, whose before_serve_document
+# hook (boost/wagtail_hooks.py) checks rights and sends the file the same way.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Boost"
