@@ -25,6 +25,12 @@ urlpatterns = [
         name="measure_delete_item",
     ),
     path("<int:pk>/measures/<int:measure_pk>/data.csv", views.measure_csv, name="measure_csv"),
+    path("<int:pk>/measures/<int:measure_pk>/chart.svg", views.measure_chart, name="measure_chart"),
+    path(
+        "<int:pk>/measures/<int:measure_pk>/annotation/<int:annotation_pk>/rebase/",
+        views.measure_rebase,
+        name="measure_rebase",
+    ),
     path("<int:pk>/adopt/", views.adopt, name="adopt"),
     path("<int:pk>/handover/", views.handover, name="handover"),
     path("<int:pk>/contact/", views.contact, name="contact"),
