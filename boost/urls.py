@@ -31,6 +31,7 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("improvement/", include("projects.urls")),
     path("search/", include("search.urls")),
+    path("maps/", include("ecomaps.urls")),
     path("", include("discussions.urls")),
     path("sitemap.xml", sitemap),
 ]

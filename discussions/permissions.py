@@ -35,18 +35,21 @@ def thread_page_restrictions(thread: Thread) -> list[PageViewRestriction]:
     cached = getattr(thread, "_page_view_restrictions", None)
     if cached is not None:
         return cached
-    page = thread.page
-    if page is None:
-        restrictions = []
-    elif page.alias_of_id is not None:
-        # An alias shares its source's restrictions; Wagtail's own look-up resolves that.
-        restrictions = list(page.get_view_restrictions().prefetch_related("groups"))
-    else:
-        steplen = page.steplen
-        ancestors = [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
-        restrictions = list(PageViewRestriction.objects.filter(page__path__in=ancestors).prefetch_related("groups"))
+    restrictions = page_view_restrictions(thread.page)
     thread._page_view_restrictions = restrictions
     return restrictions
+
+
+def page_view_restrictions(page) -> list[PageViewRestriction]:
+    """Wagtail view restrictions on ``page`` and its ancestors, in one query (none for no page)."""
+    if page is None:
+        return []
+    if page.alias_of_id is not None:
+        # An alias shares its source's restrictions; Wagtail's own look-up resolves that.
+        return list(page.get_view_restrictions().prefetch_related("groups"))
+    steplen = page.steplen
+    ancestors = [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
+    return list(PageViewRestriction.objects.filter(page__path__in=ancestors).prefetch_related("groups"))
 
 
 def page_restrictions_allow(user, thread: Thread) -> bool:
@@ -58,7 +61,13 @@ def page_restrictions_allow(user, thread: Thread) -> bool:
     watcher). So questions on a password-protected page are closed to everyone: never shown,
     indexed, posted to or opened on a socket.
     """
-    for restriction in thread_page_restrictions(thread):
+    return restrictions_allow(user, thread_page_restrictions(thread))
+
+
+def restrictions_allow(user, restrictions: list[PageViewRestriction]) -> bool:
+    """Do these page view restrictions all let ``user`` in (a shared password never does: see
+    :func:`page_restrictions_allow`)?"""
+    for restriction in restrictions:
         if restriction.restriction_type == PageViewRestriction.PASSWORD:
             return False
         if restriction.restriction_type == PageViewRestriction.LOGIN:

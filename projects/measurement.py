@@ -33,6 +33,7 @@ def analyse_measure(measure: Measure, points, annotations, phase_starts) -> spc.
         better=measure.better or None,
         target=measure.target,
         phase_starts=phase_starts,
+        screen_outliers=measure.screen_outliers,
     )
 
 

@@ -335,7 +335,7 @@ def save_measure(*, user, project: ProjectPage, measure: Measure | None = None, 
         measure = Measure(project=project, sort_order=0 if order is None else order + 1)
     elif measure.project_id != project.pk:
         raise NotAllowed("That measure belongs to another project.")
-    for name in ("name", "operational_definition", "measure_type", "unit", "better", "target"):
+    for name in ("name", "operational_definition", "measure_type", "unit", "better", "target", "screen_outliers"):
         if name in data:
             setattr(measure, name, data[name] if data[name] is not None or name == "target" else "")
     _validated(measure).save()
@@ -430,10 +430,28 @@ def delete_annotation(*, user, annotation: Annotation) -> None:
 
 @transaction.atomic
 def add_phase(*, user, measure: Measure, start: date, label: str = "") -> Phase:
-    """Recalculate the limits from ``start`` (a new phase after a change)."""
+    """Recalculate the limits from ``start`` (a new phase after a change).
+
+    ``start`` must be the date of a value after the first one: as in the NHS-R reference, limits
+    are recalculated from a data point, so a date with no value is refused with the nearest
+    dates that have one.
+    """
     _require_editor(user, measure.project)
     if Phase.objects.filter(measure=measure, start_date=start).exists():
         raise ProjectError(f"The limits are already recalculated from {start:%-d %B %Y}.")
+    dates = list(DataPoint.objects.filter(measure=measure).order_by("date").values_list("date", flat=True))
+    if not dates:
+        raise ProjectError("Add the measure's data first: limits are recalculated from a dated value.")
+    if start == dates[0]:
+        raise ProjectError(f"{start:%-d %B %Y} is the first value: the limits already start there.")
+    if start not in dates:
+        before = [d for d in dates if d < start]
+        after = [d for d in dates if d > start]
+        nearest = " or ".join(f"{d:%-d %B %Y}" for d in (before[-1:] + after[:1]) if d != dates[0])
+        hint = f" The nearest dates with a value: {nearest}." if nearest else ""
+        raise ProjectError(
+            f"There is no value on {start:%-d %B %Y}: limits are recalculated from a date that has one.{hint}"
+        )
     phase = Phase.objects.create(measure=measure, start_date=start, label=" ".join(label.split())[:120])
     refresh_measure(measure)
     return phase

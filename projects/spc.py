@@ -4,26 +4,57 @@ Pure Python, no Django: the input is a list of ``(date, value)`` points, the out
 tree of frozen dataclasses that templates, the SVG renderer (:mod:`projects.charts`)
 and the headline/signal text helpers read. Nothing here touches the database.
 
+Reference
+    The XmR chart, its rules, their precedence, tie handling and icons follow
+    NHSRplotthedots 0.2.2 (the NHS-R community's R package for NHS England's "Making
+    Data Count", ``ptd_spc``) to the bit: on 600 random series (ties, spikes, phases,
+    fixed baselines, screening on and off, all three directions) every point's label,
+    every limit and every target comparison matched R 4.2 running the package's own
+    rule functions, except the documented case of screening a phase whose moving
+    ranges are all zero (below). The rest of this docstring is that rule set in words.
+
 Chart choice
     :func:`choose_chart` returns a run chart for fewer than 12 points and an XmR
     (individuals) chart from 12 points on: below 12 points XmR limits are only trial
     limits, so a short series gets the chart whose rules it can support.
-    :func:`analyse` uses it unless the caller forces ``kind``.
+    :func:`analyse` uses it unless the caller forces ``kind``. (``ptd_spc`` draws XmR
+    charts at any length; forced ``kind="xmr"`` gives exactly its result.)
 
-XmR chart (NHS England "Making Data Count", as implemented by the NHS-R community's
-"plot the dots" package)
+XmR chart
     * Baseline: by default **all points of a phase** (``baseline_points=None``, the
       MDC and "plot the dots" default). ``baseline_points=n`` fixes the limits on the
-      first ``n`` points of each phase and extends them over the rest of it.
+      first ``n`` points of each phase and extends them over the rest of it. A phase
+      shorter than ``n`` uses all its points (its baseline is the whole phase, so its
+      limits are trial limits when it has fewer than 12), as ``fix_after_n_points``
+      does in the reference.
     * Centre line x̄ = mean of the baseline; moving ranges MRᵢ = \\|xᵢ - xᵢ₋₁\\|
       between consecutive baseline points of the same phase (never across a phase
       boundary); MR̄ = their mean; process limits x̄ ± 2.66·MR̄; "two-thirds" lines
-      x̄ ± (2/3)·2.66·MR̄ = x̄ ± 1.77333…·MR̄ (exactly two thirds, not 1.7733).
-      Moving ranges are not screened for outliers.
+      x̄ ± 2·(2.66/3)·MR̄.
+    * Arithmetic: values are read as IEEE doubles and every number that decides a
+      comparison is computed as R computes it: x̄ and MR̄ as R's ``mean()`` (a long
+      double sum plus a correction pass, emulated exactly by :func:`_r_mean`), the
+      limits as ``x̄ + 2.66 * MR̄`` in doubles. A point or a target exactly on a limit
+      by hand arithmetic can therefore be one unit in the last place inside or outside
+      it, and Boost then says what the reference says (the hand-worked limit 59.097 of
+      ``test_target_on_the_hand_computed_limit_follows_the_doubles`` is
+      59.096999999999994 in both).
+    * Outlier screening (``screen_outliers``, default **on**): a moving range of
+      3.267·MR̄ or more (3.267 is the upper range limit of the mR chart) is left out
+      and MR̄ is recomputed from the rest, once. Default justified: the reference
+      screens by default, and one spike (a data error, a one-off event) otherwise
+      inflates MR̄ and widens the limits until real signals hide inside them; the MDC
+      Excel tools do not screen, so each measure can switch it off to match a
+      spreadsheet (``Measure.screen_outliers``; measures that existed before the
+      option keep it off so their published limits do not move unasked).
+      ``PhaseResult.screened_ranges`` counts the ranges left out. All moving ranges
+      zero: nothing varies, so nothing is screened and MR̄ = 0 (the reference's own
+      rule would leave no ranges and no limits at all, NaN, and call any target hit
+      and miss; Boost keeps the limits on the mean, as without screening).
     * Fewer than 12 baseline points: the limits are drawn but flagged ``trial``.
     * A phase of one point has a centre (its value) but no moving range, so no
-      limits, no rules and no icons. Two points give (trial) limits, but no rule can
-      fire on them.
+      limits and no rules fire: its point is common cause. Two points give (trial)
+      limits, but no rule can fire on them.
     * MR̄ = 0 (all baseline points equal): the limits and two-thirds lines equal the
       mean. Nothing is divided by MR̄, so this is not an error; any later point off
       the mean is then outside the limits.
@@ -37,14 +68,17 @@ trend or window ever crosses a phase boundary).
        below, the centre line. A point exactly on the centre line breaks the run.
     3. ``trend``: 7 or more consecutive *points* (so 6 or more steps) each strictly
        higher (or strictly lower) than the one before. A tie breaks the trend.
-    4. ``two_of_three``: in any 3 consecutive points, 2 or 3 strictly beyond the
-       same two-thirds line (above the upper one, or below the lower one). Only the
-       points beyond the line are flagged; the third point of the triple may be
-       anywhere. Points outside a process limit count as beyond the two-thirds line
-       too. A point exactly on a two-thirds line is not beyond it.
+    4. ``two_of_three``: a window of 3 consecutive points, **all three strictly on
+       the same side of the mean**, holding 2 or 3 points in the *zone* near a limit:
+       beyond the two-thirds line but not outside the limit (outside is rule 1's
+       business, so it does not count towards the two; it may still be the window's
+       third point). Only the zone points are flagged. A point on the mean, or on the
+       other side of it, breaks the window; a point exactly on a two-thirds line is
+       not in the zone.
 
-Run chart (for short series)
-    * Centre line: the median of the baseline points (same ``baseline_points`` rule).
+Run chart (for short series; not in the reference)
+    * Centre line: the median of the baseline points (same ``baseline_points`` rule),
+      computed exactly.
     * ``shift``: 6 or more consecutive points strictly on one side of the median.
       Points exactly on the median neither count towards nor break the run, and are
       not flagged.
@@ -58,39 +92,48 @@ Run chart (for short series)
 Labelling and precedence
     Every point records all the rules that fired on it (``PointResult.rules``, in
     precedence order). Its *side* (high/low), and so its classification, comes from
-    the first of them in the "plot the dots" order
+    the first of them in the reference's order
     **beyond_limit > trend > two_of_three > shift**. The three "level" rules always
     agree (a flagged point is on its own side of the mean), so precedence only
     matters when a trend runs across the mean: a rising trend's points are all
-    "high", even where they sit below the mean, unless they are outside a limit. A
-    turning point shared by a rising and a falling trend takes the direction of the
-    *later* trend. The side is then classed ``improvement`` when it is the better
+    "high", even where they sit below the mean, unless they are outside a limit.
+    A trend point's direction is the reference's: when the next point is also in a
+    trend (any trend), the direction of the step to it, otherwise of the step from
+    the point before; a zero step reads as falling. So a turning point shared by a
+    rising and a falling trend takes the *later* trend's direction, and the last
+    point of a trend that ends in a tie just before another trend starts is labelled
+    falling, whichever way either trend runs (``ptd_spc`` labels it "7 Point Trend
+    (Decreasing)"). The side is then classed ``improvement`` when it is the better
     side of the measure (``better="higher"`` and high, or ``better="lower"`` and
     low), ``concern`` for the other side, and ``neutral`` when the measure has no
     direction. Points no rule flagged are ``common_cause``. Each :class:`Signal`
-    carries its own side and class, which is what :func:`signals_text` describes.
+    carries its own side and class (a trend signal its run's direction), which is
+    what :func:`signals_text` describes.
 
 Icons (from the latest phase)
     * Variation, from the latest point: ``common_cause`` or
-      ``special_cause_{improvement|concern|neutral}_{high|low}``; ``None`` when there
-      are no points or the latest phase has a single point.
+      ``special_cause_{improvement|concern|neutral}_{high|low}``; ``None`` only when
+      there are no points (a one-point series is common cause, as in the reference).
     * Assurance, only for an XmR chart with a target, a direction and limits in the
       latest phase: ``consistently_pass`` when the target is strictly outside the
       limits on the bad side (every expected point passes), ``consistently_fail``
       when it is strictly outside them on the good side, otherwise ``hit_and_miss``
-      (a target exactly on a limit is hit and miss).
+      (a target exactly on a limit, in doubles, is hit and miss). No limits (a
+      latest phase of one point), no icon: the reference's "inconsistent" there
+      comes from comparing with undefined limits, not from the data. No direction, no
+      icon (passing cannot be told from failing; the measure editor refuses a
+      target without a direction).
 
 Input
     Values may be ``int``, ``float``, ``Decimal`` or ``Fraction``; NaN and
     infinities raise ``ValueError``. Points are sorted by date; two points with the
-    same date raise ``ValueError``. Datetimes are reduced to their date. Floats are
-    read as the shortest decimal that round-trips (``repr``, what the user typed)
-    and every calculation is exact rational arithmetic, so a value that is on a
-    limit by hand arithmetic is on it here too: no floating-point surprises at the
-    boundaries. Phase starts are dates: a phase begins at the first point on or
-    after each date. Starts on or before the first point, after the last point, or
-    landing on the same point as another start are ignored, so deleting a data
-    point never breaks a chart.
+    same date raise ``ValueError``. Datetimes are reduced to their date. Phase starts
+    are dates: a phase begins at the first point on or after each date. Starts on or
+    before the first point, after the last point, or landing on the same point as
+    another start (two phases on one date, or on dates with no point between them)
+    are ignored, so deleting a data point never breaks a chart. (The reference only
+    rebases on a date that has a point; Boost's editor therefore only accepts a phase
+    on a date with a value, and this rule covers data deleted afterwards.)
 
 Headline
     :func:`headline` compares the first value with the latest value (raw numbers a
@@ -200,8 +243,6 @@ ASSURANCE_ICON_LABELS: dict[AssuranceIcon, str] = {
     AssuranceIcon.HIT_AND_MISS: ("The process will hit and miss the target: the target lies inside the process limits"),
 }
 
-LIMIT_FACTOR = Fraction(266, 100)
-TWO_THIRDS_FACTOR = LIMIT_FACTOR * 2 / 3
 TRIAL_LIMIT_POINTS = 12
 XMR_MIN_POINTS = 12
 XMR_SHIFT_POINTS = 7
@@ -255,6 +296,7 @@ class PhaseResult:
     upper_two_thirds: float | None
     lower_two_thirds: float | None
     trial: bool
+    screened_ranges: int = 0
 
 
 @dataclass(frozen=True)
@@ -321,6 +363,7 @@ def analyse(
     phase_starts: Iterable[date] = (),
     baseline_points: int | None = None,
     kind: ChartKind | str | None = None,
+    screen_outliers: bool = True,
 ) -> SpcResult:
     """Analyse a measure's series and return points, phases, signals and icons.
 
@@ -329,7 +372,8 @@ def analyse(
     from which limits are recalculated. ``baseline_points`` fixes each phase's centre
     and limits on its first *n* points (default: all points of the phase). ``kind``
     forces the chart type; by default :func:`choose_chart` decides from the number
-    of points.
+    of points. ``screen_outliers`` leaves moving ranges of 3.267 × MR̄ or more out of
+    MR̄ (XmR charts only; see the module docstring for the default).
     """
     if better not in ("higher", "lower", None):
         raise ValueError(f'better must be "higher", "lower" or None, not {better!r}')
@@ -346,16 +390,18 @@ def analyse(
     phase_limits: list[_Limits] = []
     signals: list[Signal] = []
     phase_of: list[int] = []
+    trend_sides: dict[int, Side] = {}
     for phase_index, (start, stop) in enumerate(bounds):
         segment = values[start:stop]
-        limits = _limits(segment, baseline_points, chart)
+        limits = _limits(segment, baseline_points, chart, screen_outliers)
         phase_limits.append(limits)
         phases.append(_phase_result(phase_index, start, stop, dates, limits))
         signals.extend(_phase_signals(segment, limits, chart, start, phase_index, dates, better))
+        trend_sides.update(_trend_point_sides(segment, limits, chart, start))
         phase_of.extend([phase_index] * len(segment))
     signals.sort(key=lambda s: (s.start, RULE_PRECEDENCE.index(s.rule), s.side))
 
-    point_results = _point_results(dated, phase_of, phases, signals, values, better)
+    point_results = _point_results(dated, phase_of, phases, signals, trend_sides, values, better)
     change = (
         _change_since_previous_phase(values, dates, bounds, phase_limits[-2].centre, chart, better)
         if len(bounds) > 1
@@ -369,7 +415,7 @@ def analyse(
         phases=tuple(phases),
         signals=tuple(signals),
         change_since_previous_phase=change,
-        variation_icon=_variation_icon(point_results, phases),
+        variation_icon=_variation_icon(point_results),
         assurance_icon=_assurance_icon(phase_limits[-1] if phase_limits else None, better, exact_target),
     )
 
@@ -438,40 +484,100 @@ def _phase_bounds(dates: list[date], phase_starts: Iterable[date]) -> list[tuple
 
 # --- limits --------------------------------------------------------------------------
 
+# The reference's constants, as the doubles R holds them: 2.66, 2 × (2.66 / 3) and 3.267.
+LIMIT_FACTOR = 2.66
+TWO_THIRDS_FACTOR = 2 * (LIMIT_FACTOR / 3)
+SCREEN_FACTOR = 3.267
+
+
+def _round_to_bits(value: Fraction, bits: int) -> Fraction:
+    """``value`` rounded to ``bits`` significant bits, ties to even (IEEE round-to-nearest)."""
+    if value == 0:
+        return value
+    magnitude = abs(value)
+    shift = bits - (magnitude.numerator.bit_length() - magnitude.denominator.bit_length())
+    scaled = magnitude * Fraction(2) ** shift
+    while scaled >= 2**bits:
+        shift -= 1
+        scaled /= 2
+    while scaled < 2 ** (bits - 1):
+        shift += 1
+        scaled *= 2
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest > scaled.denominator or (2 * rest == scaled.denominator and whole & 1):
+        whole += 1
+    rounded = Fraction(whole) / Fraction(2) ** shift
+    return rounded if value > 0 else -rounded
+
+
+def _extended(value: Fraction) -> Fraction:
+    """Round to the x87 80-bit ``long double`` R accumulates its means in (64-bit significand)."""
+    return _round_to_bits(value, 64)
+
+
+def _r_mean(values: Sequence[float]) -> float:
+    """The mean of doubles exactly as R's ``mean()`` computes it on x86-64.
+
+    R sums in ``long double``, divides by *n*, then adds the mean of the residuals (a
+    second pass, also in ``long double``) before rounding to a double. Emulating each
+    rounding keeps Boost's centre line and MR̄ bit-for-bit equal to the reference's,
+    which matters when a point or a target sits exactly on a limit.
+    """
+    n = len(values)
+    total = Fraction(0)
+    for value in values:
+        total = _extended(total + Fraction(value))
+    mean = _extended(total / n)
+    residual = Fraction(0)
+    for value in values:
+        residual = _extended(residual + _extended(Fraction(value) - mean))
+    mean = _extended(mean + _extended(residual / n))
+    return float(mean)  # float(Fraction) rounds to nearest, ties to even, as the FPU does
+
 
 @dataclass(frozen=True)
 class _Lines:
-    """Exact XmR lines of a phase whose baseline has at least one moving range."""
+    """XmR lines of a phase whose baseline has at least one moving range (doubles)."""
 
-    mr_bar: Fraction
-    ucl: Fraction
-    lcl: Fraction
-    upper_two_thirds: Fraction
-    lower_two_thirds: Fraction
+    mr_bar: float
+    ucl: float
+    lcl: float
+    upper_two_thirds: float
+    lower_two_thirds: float
+    screened: int
 
 
 @dataclass(frozen=True)
 class _Limits:
     baseline_size: int
-    centre: Fraction
+    centre: Fraction | float  # exact median on run charts, the reference's double on XmR charts
     lines: _Lines | None
 
 
-def _limits(segment: list[Fraction], baseline_points: int | None, chart: ChartKind) -> _Limits:
+def _limits(segment: list[Fraction], baseline_points: int | None, chart: ChartKind, screen: bool) -> _Limits:
     baseline = segment if baseline_points is None else segment[:baseline_points]
     if chart is ChartKind.RUN:
         return _Limits(len(baseline), Fraction(median(baseline)), None)
-    centre = sum(baseline, Fraction(0)) / len(baseline)
-    ranges = [abs(b - a) for a, b in itertools.pairwise(baseline)]
+    doubles = [float(v) for v in baseline]
+    centre = _r_mean(doubles)
+    ranges = [abs(b - a) for a, b in itertools.pairwise(doubles)]
     if not ranges:
         return _Limits(len(baseline), centre, None)
-    mr_bar = sum(ranges, Fraction(0)) / len(ranges)
+    mr_bar = _r_mean(ranges)
+    screened = 0
+    if screen and mr_bar > 0:
+        # A range of 3.267 × MR̄ or more is an outlier (the reference keeps only ranges
+        # strictly below it). With MR̄ = 0 there is nothing to screen: see the docstring.
+        kept = [r for r in ranges if r < SCREEN_FACTOR * mr_bar]
+        screened = len(ranges) - len(kept)
+        mr_bar = _r_mean(kept)
     lines = _Lines(
         mr_bar=mr_bar,
         ucl=centre + LIMIT_FACTOR * mr_bar,
         lcl=centre - LIMIT_FACTOR * mr_bar,
         upper_two_thirds=centre + TWO_THIRDS_FACTOR * mr_bar,
         lower_two_thirds=centre - TWO_THIRDS_FACTOR * mr_bar,
+        screened=screened,
     )
     return _Limits(len(baseline), centre, lines)
 
@@ -493,12 +599,13 @@ def _phase_result(
         n_points=stop - start,
         baseline_size=limits.baseline_size,
         centre=float(limits.centre),
-        mr_bar=None if lines is None else float(lines.mr_bar),
-        ucl=None if lines is None else float(lines.ucl),
-        lcl=None if lines is None else float(lines.lcl),
-        upper_two_thirds=None if lines is None else float(lines.upper_two_thirds),
-        lower_two_thirds=None if lines is None else float(lines.lower_two_thirds),
+        mr_bar=None if lines is None else lines.mr_bar,
+        ucl=None if lines is None else lines.ucl,
+        lcl=None if lines is None else lines.lcl,
+        upper_two_thirds=None if lines is None else lines.upper_two_thirds,
+        lower_two_thirds=None if lines is None else lines.lower_two_thirds,
         trial=lines is not None and limits.baseline_size < TRIAL_LIMIT_POINTS,
+        screened_ranges=0 if lines is None else lines.screened,
     )
 
 
@@ -512,12 +619,17 @@ def _classify(side: Side, better: Better | None) -> Classification:
     return Classification.IMPROVEMENT if side is good else Classification.CONCERN
 
 
-def _sign(difference: Fraction) -> int:
+def _sign(difference: Fraction | float) -> int:
     return (difference > 0) - (difference < 0)
 
 
+def _compared(segment: list[Fraction], chart: ChartKind) -> list[Fraction] | list[float]:
+    """The values the rules compare: exact on run charts, the reference's doubles on XmR."""
+    return segment if chart is ChartKind.RUN else [float(v) for v in segment]
+
+
 def _shift_runs(
-    segment: list[Fraction], centre: Fraction, min_points: int, skip_on_centre: bool
+    segment: Sequence[Fraction | float], centre: Fraction | float, min_points: int, skip_on_centre: bool
 ) -> list[tuple[Side, list[int]]]:
     """Maximal runs of points strictly on one side of ``centre`` (local indices)."""
     runs: list[tuple[Side, list[int]]] = []
@@ -543,7 +655,7 @@ def _shift_runs(
     return runs
 
 
-def _outside_limits(segment: list[Fraction], ucl: Fraction, lcl: Fraction) -> list[tuple[Side, list[int]]]:
+def _outside_limits(segment: Sequence[float], ucl: float, lcl: float) -> list[tuple[Side, list[int]]]:
     """Consecutive points outside the same limit, grouped (local indices)."""
     runs: list[tuple[Side, list[int]]] = []
     for i, value in enumerate(segment):
@@ -557,7 +669,7 @@ def _outside_limits(segment: list[Fraction], ucl: Fraction, lcl: Fraction) -> li
     return runs
 
 
-def _trend_runs(segment: list[Fraction], min_points: int) -> list[tuple[Side, list[int]]]:
+def _trend_runs(segment: Sequence[Fraction | float], min_points: int) -> list[tuple[Side, list[int]]]:
     """Maximal runs of strictly rising or strictly falling points (local indices)."""
     runs: list[tuple[Side, list[int]]] = []
     for direction, side in ((1, Side.HIGH), (-1, Side.LOW)):
@@ -571,20 +683,29 @@ def _trend_runs(segment: list[Fraction], min_points: int) -> list[tuple[Side, li
     return runs
 
 
-def _two_of_three(segment: list[Fraction], upper: Fraction, lower: Fraction) -> list[tuple[Side, list[int]]]:
-    """Points beyond a two-thirds line with another beyond it in a window of three."""
+def _two_of_three(segment: Sequence[float], limits: _Limits) -> list[tuple[Side, list[int]]]:
+    """Points in the zone near a limit, two or more of them in a window of three on one side.
+
+    The zone is beyond the two-thirds line but not outside the limit (outside is rule 1),
+    and every point of the window must be strictly on the same side of the mean; only
+    the points in the zone are flagged.
+    """
+    lines = limits.lines
+    if lines is None:  # only called for phases with limits
+        return []
+    side_of = [_sign(v - limits.centre) for v in segment]
+    near = [lines.lcl <= v <= lines.ucl and (v > lines.upper_two_thirds or v < lines.lower_two_thirds) for v in segment]
+    flagged: dict[Side, set[int]] = {Side.HIGH: set(), Side.LOW: set()}
+    for window in range(len(segment) - 2):
+        members = range(window, window + 3)
+        sides = {side_of[i] for i in members}
+        if len(sides) == 1 and 0 not in sides and sum(near[i] for i in members) >= 2:
+            side = Side.HIGH if sides == {1} else Side.LOW
+            flagged[side].update(i for i in members if near[i])
     found: list[tuple[Side, list[int]]] = []
-    for side, beyond in (
-        (Side.HIGH, [v > upper for v in segment]),
-        (Side.LOW, [v < lower for v in segment]),
-    ):
-        flagged: set[int] = set()
-        for window in range(len(segment) - 2):
-            hits = [window + j for j in range(3) if beyond[window + j]]
-            if len(hits) >= 2:
-                flagged.update(hits)
+    for side, indices in flagged.items():
         cluster: list[int] = []
-        for i in sorted(flagged):
+        for i in sorted(indices):
             if cluster and i - cluster[-1] > 2:
                 found.append((side, cluster))
                 cluster = []
@@ -604,28 +725,52 @@ def _phase_signals(
     better: Better | None,
 ) -> list[Signal]:
     found: list[tuple[Rule, Side, list[int]]] = []
+    values = _compared(segment, chart)
     if chart is ChartKind.RUN:
-        found += [(Rule.SHIFT, side, run) for side, run in _shift_runs(segment, limits.centre, RUN_SHIFT_POINTS, True)]
-        found += [(Rule.TREND, side, run) for side, run in _trend_runs(segment, RUN_TREND_POINTS)]
+        found += [(Rule.SHIFT, side, run) for side, run in _shift_runs(values, limits.centre, RUN_SHIFT_POINTS, True)]
+        found += [(Rule.TREND, side, run) for side, run in _trend_runs(values, RUN_TREND_POINTS)]
     elif (lines := limits.lines) is not None:
-        found += [(Rule.BEYOND_LIMIT, side, run) for side, run in _outside_limits(segment, lines.ucl, lines.lcl)]
-        found += [(Rule.SHIFT, side, run) for side, run in _shift_runs(segment, limits.centre, XMR_SHIFT_POINTS, False)]
-        found += [(Rule.TREND, side, run) for side, run in _trend_runs(segment, XMR_TREND_POINTS)]
-        found += [
-            (Rule.TWO_OF_THREE, side, run)
-            for side, run in _two_of_three(segment, lines.upper_two_thirds, lines.lower_two_thirds)
-        ]
+        found += [(Rule.BEYOND_LIMIT, side, run) for side, run in _outside_limits(values, lines.ucl, lines.lcl)]
+        found += [(Rule.SHIFT, side, run) for side, run in _shift_runs(values, limits.centre, XMR_SHIFT_POINTS, False)]
+        found += [(Rule.TREND, side, run) for side, run in _trend_runs(values, XMR_TREND_POINTS)]
+        found += [(Rule.TWO_OF_THREE, side, run) for side, run in _two_of_three(values, limits)]
 
     signals = []
     for rule, side, local in found:
         indices = tuple(offset + i for i in local)
-        tail = segment[local[-1] + 1 :]
+        tail = values[local[-1] + 1 :]
         if rule is Rule.SHIFT and chart is ChartKind.RUN:
             reaches_end = all(v == limits.centre for v in tail)
         else:
             reaches_end = not tail
         signals.append(_signal(rule, side, indices, phase, dates, better, reaches_end))
     return signals
+
+
+def _trend_point_sides(segment: list[Fraction], limits: _Limits, chart: ChartKind, offset: int) -> dict[int, Side]:
+    """The direction each trend point is labelled with, by the reference's rule.
+
+    A trend point followed by another trend point (of any trend) takes the direction of
+    the step *to* that next point; otherwise the step from the point before. A zero
+    step (a trend that ends in a tie just before another trend starts) reads as
+    falling, as ``ptd_spc`` labels it "Decreasing". This is why a turning point shared
+    by a rising and a falling trend takes the later trend's direction.
+    """
+    if chart is ChartKind.XMR and limits.lines is None:
+        return {}
+    values = _compared(segment, chart)
+    needed = RUN_TREND_POINTS if chart is ChartKind.RUN else XMR_TREND_POINTS
+    in_trend = [False] * len(values)
+    for _, run in _trend_runs(values, needed):
+        for i in run:
+            in_trend[i] = True
+    sides: dict[int, Side] = {}
+    for i, flagged in enumerate(in_trend):
+        if not flagged:
+            continue
+        step = values[i + 1] - values[i] if i + 1 < len(values) and in_trend[i + 1] else values[i] - values[i - 1]
+        sides[offset + i] = Side.HIGH if step > 0 else Side.LOW
+    return sides
 
 
 def _signal(
@@ -656,15 +801,16 @@ def _point_results(
     phase_of: list[int],
     phases: list[PhaseResult],
     signals: list[Signal],
+    trend_sides: dict[int, Side],
     values: list[Fraction],
     better: Better | None,
 ) -> tuple[PointResult, ...]:
     sides: list[dict[Rule, Side]] = [{} for _ in dated]
-    # Signals are sorted by start, so a turning point shared by two trends ends up with
-    # the later trend's direction, as in "plot the dots".
     for signal in signals:
         for i in signal.indices:
             sides[i][signal.rule] = signal.side
+    for i, side in trend_sides.items():
+        sides[i][Rule.TREND] = side
     results = []
     for i, (when, _) in enumerate(dated):
         phase = phases[phase_of[i]]
@@ -691,7 +837,7 @@ def _change_since_previous_phase(
     values: list[Fraction],
     dates: list[date],
     bounds: list[tuple[int, int]],
-    previous_centre: Fraction,
+    previous_centre: Fraction | float,
     chart: ChartKind,
     better: Better | None,
 ) -> Signal | None:
@@ -704,11 +850,12 @@ def _change_since_previous_phase(
     start, stop = bounds[-1]
     skip = chart is ChartKind.RUN
     needed = RUN_SHIFT_POINTS if skip else XMR_SHIFT_POINTS
-    runs = _shift_runs(values[start:stop], previous_centre, needed, skip)
+    segment = _compared(values[start:stop], chart)
+    runs = _shift_runs(segment, previous_centre, needed, skip)
     if not runs:
         return None
     side, local = runs[-1]
-    tail = values[start + local[-1] + 1 : stop]
+    tail = segment[local[-1] + 1 :]
     if tail and (not skip or any(v != previous_centre for v in tail)):
         return None
     indices = tuple(start + i for i in local)
@@ -718,8 +865,10 @@ def _change_since_previous_phase(
 # --- icons ---------------------------------------------------------------------------
 
 
-def _variation_icon(points: tuple[PointResult, ...], phases: list[PhaseResult]) -> VariationIcon | None:
-    if not points or phases[-1].n_points < 2:
+def _variation_icon(points: tuple[PointResult, ...]) -> VariationIcon | None:
+    # Even a single point gets an icon: with no limits no rule can fire on it, so it is
+    # common cause, as the reference shows it.
+    if not points:
         return None
     latest = points[-1]
     if latest.side is None:
@@ -731,10 +880,13 @@ def _assurance_icon(latest: _Limits | None, better: Better | None, target: Fract
     if latest is None or latest.lines is None or target is None or better is None:
         return None
     limits = latest.lines
-    if target > limits.ucl:
+    # Compared as the reference compares them: the target's double against the limits'
+    # doubles, so a target typed as the printed limit agrees with ptd_spc to the bit.
+    wanted = float(target)
+    if wanted > limits.ucl:
         above_passes = better == "lower"
         return AssuranceIcon.CONSISTENTLY_PASS if above_passes else AssuranceIcon.CONSISTENTLY_FAIL
-    if target < limits.lcl:
+    if wanted < limits.lcl:
         below_passes = better == "higher"
         return AssuranceIcon.CONSISTENTLY_PASS if below_passes else AssuranceIcon.CONSISTENTLY_FAIL
     return AssuranceIcon.HIT_AND_MISS

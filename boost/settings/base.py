@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "communities",
     "projects",
     "discussions",
+    "ecomaps",
     "search",
     "wagtailnhsukfrontend",
     "wagtail.contrib.settings",

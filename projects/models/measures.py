@@ -40,6 +40,18 @@ class Measure(models.Model):
         help_text="Leave blank if neither.",
     )
     target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    # On by default, as in NHSRplotthedots (the reference); see projects/spc.py for why. The
+    # migration that added it set it off on measures that existed before, so published limits
+    # only change when their author chooses.
+    screen_outliers = models.BooleanField(
+        "Screen out unusual jumps when calculating the limits",
+        default=True,
+        help_text=(
+            "Leaves out moving ranges of 3.267 times the average moving range or more, as the "
+            "NHS-R 'plot the dots' tool does, so one odd value does not widen the limits. Untick to "
+            "match the Making Data Count Excel tools, which do not screen."
+        ),
+    )
     sort_order = models.PositiveIntegerField(default=0)
 
     # Derived from the data by projects.measurement.refresh_measure; never edited by hand.

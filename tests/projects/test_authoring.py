@@ -173,6 +173,57 @@ def test_phase_recalculates_limits_from_a_date(member):
         services.add_phase(user=member, measure=measure, start=start)
 
 
+def test_a_phase_must_start_on_a_date_with_a_value(member):
+    from datetime import date
+
+    from projects.models import Phase
+
+    project = make_project(member)
+    empty = make_measure(project, [], name="Empty")
+    with pytest.raises(services.ProjectError, match="Add the measure's data first"):
+        services.add_phase(user=member, measure=empty, start=date(2023, 1, 1))
+    measure = make_measure(project, [10, 12] * 6)  # monthly from 1 October 2022
+    with pytest.raises(services.ProjectError) as error:
+        services.add_phase(user=member, measure=measure, start=date(2023, 1, 15))
+    assert str(error.value) == (
+        "There is no value on 15 January 2023: limits are recalculated from a date that has one. "
+        "The nearest dates with a value: 1 January 2023 or 1 February 2023."
+    )
+    with pytest.raises(services.ProjectError, match="1 October 2022 is the first value"):
+        services.add_phase(user=member, measure=measure, start=date(2022, 10, 1))
+    services.add_phase(user=member, measure=measure, start=date(2023, 1, 1))
+    with pytest.raises(services.ProjectError, match="already recalculated from 1 January 2023"):
+        services.add_phase(user=member, measure=measure, start=date(2023, 1, 1))
+    assert Phase.objects.filter(measure=measure).count() == 1
+
+
+def test_outlier_screening_is_a_per_measure_option(member, client):
+    # 10, 12, … with a 30 at point 5 (see test_spc's SPIKE): screened MR̄ = 2, UCL 17.82;
+    # unscreened MR̄ = 58/11, UCL 26.53 (rounded to the data's whole numbers in the table).
+    project = make_project(member)
+    spike = [10, 12, 10, 12, 10, 30, 10, 12, 10, 12, 10, 12]
+    measure = make_measure(project, spike)
+    assert measure.screen_outliers is True
+    assert measure.analysis["rows"][0]["ucl"] == "17.82"
+    client.force_login(member)
+    url = reverse("projects:measure", args=[project.pk, measure.pk])
+    page = client.get(url).content.decode()
+    assert "Screen out unusual jumps" in page
+    data = {
+        "action": "definition",
+        "definition-name": measure.name,
+        "definition-operational_definition": measure.operational_definition,
+        "definition-measure_type": "outcome",
+        "definition-unit": "",
+        "definition-better": "lower",
+        "definition-target": "",
+    }
+    assert client.post(url, data).status_code == 302
+    measure.refresh_from_db()
+    assert measure.screen_outliers is False
+    assert measure.analysis["rows"][0]["ucl"] == "26.53"
+
+
 def test_only_leaders_may_feature_bright_spots_and_order_priorities(client, member, leader, curator):
     from tests.factories.projects import make_priority
 

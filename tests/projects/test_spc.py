@@ -137,12 +137,16 @@ def test_empty_series():
     assert headline(result, title="Waiting list") == "Waiting list: no data yet"
 
 
-def test_one_point_has_a_centre_but_no_limits_or_icons():
-    result = xmr([803], better="lower", target=300)
+@pytest.mark.parametrize("kind", ["xmr", "run"])
+def test_one_point_is_common_cause_with_a_centre_but_no_limits(kind):
+    # One value: centre = the value, no moving range so no limits, and no rule can fire,
+    # so the variation icon is common cause (as ptd_spc shows a one-point series). No
+    # limits, so no assurance icon even with a target.
+    result = xmr([803], better="lower", target=300, kind=kind)
     (phase,) = result.phases
     assert (phase.centre, phase.mr_bar, phase.ucl, phase.lcl, phase.trial) == (803, None, None, None, False)
     assert result.points[0].classification is Classification.COMMON_CAUSE
-    assert result.variation_icon is None
+    assert result.variation_icon is VariationIcon.COMMON_CAUSE
     assert result.assurance_icon is None
     assert headline(result, title="Waiting list") == "Waiting list: 803"
 
@@ -337,19 +341,63 @@ def test_turning_point_takes_the_later_trend():
     assert result.points[17].rules == (Rule.TREND, Rule.SHIFT)
 
 
+def test_a_trend_ending_in_a_tie_before_a_falling_run():
+    # ALT2 ends with 10 (point 11). 10 → 13 rises over points 11-17 (7 points), 13 is
+    # repeated at point 18 (a tie), then 13 → 10 falls over points 18-24 (7 points). The
+    # tie splits the two trends, so point 17 belongs only to the rising one; but, as in
+    # ptd_spc, a trend point followed by another trend point takes the direction of the
+    # step to it, and the step 17 → 18 is zero, which the reference reads as decreasing.
+    # Points 14-21 (11.5 … 11.5) are 8 above the mean: a shift (high), below the trend in
+    # precedence.
+    values = [*ALT2, 10.5, 11, 11.5, 12, 12.5, 13, 13, 12.5, 12, 11.5, 11, 10.5, 10]
+    result = xmr(values, baseline_points=12, better="higher")
+    trends = signals_of(result, Rule.TREND)
+    assert [(t.side, t.start, t.end) for t in trends] == [(Side.HIGH, 11, 17), (Side.LOW, 18, 24)]
+    points = result.points
+    assert points[16].side is Side.HIGH
+    assert points[17].rules == (Rule.TREND, Rule.SHIFT)
+    assert points[17].side is Side.LOW
+    assert points[17].classification is Classification.CONCERN
+    assert points[18].side is Side.LOW
+    assert result.variation_icon is VariationIcon.CONCERN_LOW
+
+
+def test_a_tie_between_two_rising_trends_labels_the_first_ones_end_falling():
+    # 10 (point 11) … 13 (point 17) rise, 13 again (18), then 13.5 … 16 rise over points
+    # 18-24 (ALT2's UCL 16.32 is not crossed). The zero step 17 → 18 leads into a trend,
+    # so the reference labels point 17 decreasing, even though both trends rise.
+    values = [*ALT2, 10.5, 11, 11.5, 12, 12.5, 13, 13, 13.5, 14, 14.5, 15, 15.5, 16]
+    result = xmr(values, baseline_points=12, better="higher")
+    assert [(t.side, t.start, t.end) for t in signals_of(result, Rule.TREND)] == [
+        (Side.HIGH, 11, 17),
+        (Side.HIGH, 18, 24),
+    ]
+    assert result.points[17].side is Side.LOW
+    assert result.points[18].side is Side.HIGH
+
+
 # --- rule 4: two of three beyond the two-thirds line -------------------------------------
 
 
 def test_two_of_three_on_the_same_side_flags_the_two_points():
-    # ALT3: upper two-thirds line 16.32, UCL 18.98. 17, 11, 17: points 12 and 14 are
-    # beyond the line, point 13 (on the mean) is not flagged.
-    result = xmr([*ALT3, 17, 11, 17, 11, 11], baseline_points=12, better="higher")
+    # ALT3: mean 11, upper two-thirds line 16.32, UCL 18.98. 17, 12, 17: points 12 and 14
+    # are in the zone (16.32 < 17 <= 18.98), point 13 (12) is above the mean but inside
+    # the line, so the whole window is above the mean: 12 and 14 are flagged, 13 is not.
+    result = xmr([*ALT3, 17, 12, 17, 11, 11], baseline_points=12, better="higher")
     (signal,) = result.signals
     assert signal.rule is Rule.TWO_OF_THREE
     assert signal.indices == (12, 14)
     assert signal.side is Side.HIGH
     assert signal.classification is Classification.IMPROVEMENT
     assert rules_by_index(result) == {12: (Rule.TWO_OF_THREE,), 14: (Rule.TWO_OF_THREE,)}
+
+
+@pytest.mark.parametrize("middle", [11, 10.5, 5])
+def test_a_window_not_wholly_on_one_side_of_the_mean_is_not_two_of_three(middle):
+    # 17, x, 17 with x on the mean (11), just below it (10.5) or in the lower zone (5):
+    # the window of three is not all above the mean, so the two 17s are not a signal.
+    result = xmr([*ALT3, 17, middle, 17, 11, 11], baseline_points=12)
+    assert result.signals == ()
 
 
 def test_two_of_three_on_opposite_sides_is_not_a_signal():
@@ -364,8 +412,9 @@ def test_one_of_three_is_not_a_signal():
 
 
 def test_points_exactly_on_the_two_thirds_line_are_not_beyond_it():
-    # 16.32 is exactly on the upper line: with 11 between them, nothing fires.
-    on_line = xmr([*ALT3, 16.32, 11, 16.32, 11, 11], baseline_points=12)
+    # 16.32 is exactly on the upper line (11 + 2·(2.66/3)·3 is 16.32 in doubles too):
+    # with 12 between them, nothing fires.
+    on_line = xmr([*ALT3, 16.32, 12, 16.32, 11, 11], baseline_points=12)
     assert on_line.signals == ()
     # 16.32, 16.33, 16.33: only the two points strictly beyond are flagged.
     mixed = xmr([*ALT3, 16.32, 16.33, 16.33, 11, 11], baseline_points=12)
@@ -373,18 +422,27 @@ def test_points_exactly_on_the_two_thirds_line_are_not_beyond_it():
     assert signal.indices == (13, 14)
 
 
-def test_points_outside_a_limit_count_towards_two_of_three():
-    # 19 is above the UCL 18.98 (and so beyond the 16.32 line); with 17 two points later
-    # they are two of three beyond the line.
-    result = xmr([*ALT3, 19, 11, 17, 11, 11], baseline_points=12)
+def test_points_outside_a_limit_do_not_count_towards_two_of_three():
+    # 19 is above the UCL 18.98: rule 1's business, not in the zone. With 17 two points
+    # later only one point of the window is in the zone, so only rule 1 fires.
+    result = xmr([*ALT3, 19, 12, 17, 11, 11], baseline_points=12)
+    assert rules_by_index(result) == {12: (Rule.BEYOND_LIMIT,)}
+
+
+def test_a_point_outside_a_limit_can_complete_the_window_on_its_side():
+    # 17, 19, 17: the two 17s are in the zone, 19 is outside (rule 1) but above the mean
+    # like them, so the window is all on one side: 12 and 14 are two of three, 13 is
+    # outside the limits only.
+    result = xmr([*ALT3, 17, 19, 17, 11, 11], baseline_points=12)
     assert rules_by_index(result) == {
-        12: (Rule.BEYOND_LIMIT, Rule.TWO_OF_THREE),
+        12: (Rule.TWO_OF_THREE,),
+        13: (Rule.BEYOND_LIMIT,),
         14: (Rule.TWO_OF_THREE,),
     }
 
 
 def test_two_of_three_text():
-    result = xmr([*ALT3, 17, 11, 17, 11, 11], baseline_points=12, better="lower")
+    result = xmr([*ALT3, 17, 12, 17, 11, 11], baseline_points=12, better="lower")
     assert signals_text(result) == [
         "Close to the upper limit: two of three points beyond two-thirds of the way to it, "
         "Jan 2023 and Mar 2023 (concern)"
@@ -394,12 +452,13 @@ def test_two_of_three_text():
 # --- precedence ------------------------------------------------------------------------
 
 
-def test_precedence_limit_then_trend_then_two_of_three_then_shift():
+def test_precedence_limit_then_trend_then_shift():
     # ALT2 (mean 11, LCL 5.68, lower two-thirds line 7.4533…), then 5, 7, 8, 9, 10, 10.5,
     # 10.8 at points 12-18:
     #   * point 12 (5) is below the LCL;
     #   * points 12-18 rise strictly: a 7-point rising trend (high);
-    #   * points 12 (5) and 13 (7) are beyond the lower two-thirds line: two of three (low);
+    #   * only point 13 (7) is in the lower zone (5 is outside the limit, not in it), so
+    #     no window of three holds two zone points: no two of three;
     #   * points 11-18 (10, then the seven above) are all below 11: an 8-point shift (low).
     # Higher is better, so low = concern and high = improvement.
     values = [*ALT2, 5, 7, 8, 9, 10, 10.5, 10.8]
@@ -407,24 +466,42 @@ def test_precedence_limit_then_trend_then_two_of_three_then_shift():
     points = result.points
     assert points[11].rules == (Rule.SHIFT,)
     assert points[11].classification is Classification.CONCERN
-    assert points[12].rules == (Rule.BEYOND_LIMIT, Rule.TREND, Rule.TWO_OF_THREE, Rule.SHIFT)
+    assert points[12].rules == (Rule.BEYOND_LIMIT, Rule.TREND, Rule.SHIFT)
     assert points[12].side is Side.LOW
     assert points[12].classification is Classification.CONCERN
-    assert points[13].rules == (Rule.TREND, Rule.TWO_OF_THREE, Rule.SHIFT)
-    assert points[13].side is Side.HIGH
-    assert points[13].classification is Classification.IMPROVEMENT
-    for i in range(14, 19):
+    for i in range(13, 19):
         assert points[i].rules == (Rule.TREND, Rule.SHIFT)
+        assert points[i].side is Side.HIGH
         assert points[i].classification is Classification.IMPROVEMENT
     # The signals themselves keep their own sides.
     by_rule = {s.rule: s.classification for s in result.signals}
     assert by_rule == {
         Rule.BEYOND_LIMIT: Classification.CONCERN,
         Rule.TREND: Classification.IMPROVEMENT,
-        Rule.TWO_OF_THREE: Classification.CONCERN,
         Rule.SHIFT: Classification.CONCERN,
     }
     assert result.variation_icon is VariationIcon.IMPROVEMENT_HIGH
+
+
+def test_precedence_trend_then_two_of_three_then_shift():
+    # ALT2 (mean 11, lower zone 5.68 to 7.4533…), then 6, 7, 7.2, 7.4, 8, 9, 10 at points
+    # 12-18:
+    #   * points 12-18 rise strictly (10 → 6 at point 12 is a fall): a rising trend (high);
+    #   * 6, 7, 7.2 and 7.4 (points 12-15) are in the lower zone and every window over
+    #     them is below the mean: two of three (low);
+    #   * points 11-18 (10, 6 … 10) are all below 11: an 8-point shift (low).
+    values = [*ALT2, 6, 7, 7.2, 7.4, 8, 9, 10]
+    result = xmr(values, baseline_points=12, better="higher")
+    points = result.points
+    assert points[11].rules == (Rule.SHIFT,)
+    assert points[11].classification is Classification.CONCERN
+    for i in range(12, 16):
+        assert points[i].rules == (Rule.TREND, Rule.TWO_OF_THREE, Rule.SHIFT)
+        assert points[i].classification is Classification.IMPROVEMENT
+    for i in range(16, 19):
+        assert points[i].rules == (Rule.TREND, Rule.SHIFT)
+    (two,) = signals_of(result, Rule.TWO_OF_THREE)
+    assert (two.indices, two.side, two.classification) == ((12, 13, 14, 15), Side.LOW, Classification.CONCERN)
 
 
 # --- phases ------------------------------------------------------------------------------
@@ -661,3 +738,136 @@ def test_weekly_data_uses_days_in_text():
     assert signals_text(result) == [
         "Outside the limits: 17 on 27 Mar 2023 is above the upper process limit (improvement)"
     ]
+
+
+# --- the reference's arithmetic ------------------------------------------------------
+
+
+def test_mean_is_computed_as_r_computes_it():
+    # R sums doubles in an 80-bit long double and adds a correction pass; summing in
+    # doubles rounds after every addition. For 5, 9.2, 5.5, 5.1, 9.4 the double sum is
+    # 34.2 + one unit, so sum/5 = 6.840000000000001, while R's mean() (checked with R
+    # 4.2: sprintf("%.17g", mean(...)) = "6.8399999999999999") is the double nearest 6.84.
+    from projects.spc import _r_mean
+
+    values = [5.0, 9.2, 5.5, 5.1, 9.4]
+    assert sum(values) / 5 == 6.840000000000001
+    assert _r_mean(values) == 6.84
+    assert _r_mean([12.0, 10.0] * 6) == 11.0
+
+
+@pytest.mark.parametrize(
+    ("better", "icon"),
+    [("higher", AssuranceIcon.CONSISTENTLY_FAIL), ("lower", AssuranceIcon.CONSISTENTLY_PASS)],
+)
+def test_target_on_the_hand_computed_limit_follows_the_doubles(better, icon):
+    # By hand: x̄ = 255.9/12 = 21.325; moving ranges 4.2, 10.7, 5.5, 15.8, 14.7, 5.4, 31,
+    # 3, 5.1, 27.6, 33.2 sum to 156.2, MR̄ = 14.2; UCL = 21.325 + 2.66 × 14.2 = 21.325 +
+    # 37.772 = 59.097 exactly. In doubles, as ptd_spc computes it, the UCL is
+    # 59.096999999999994 (one unit in the last place lower), so the reference finds a
+    # target of 59.097 above the UCL: consistently failing when higher is better,
+    # consistently passing when lower is. Exact arithmetic would say hit and miss.
+    values = [14.2, 18.4, 7.7, 13.2, 29.0, 14.3, 8.9, 39.9, 36.9, 31.8, 4.2, 37.4]
+    result = xmr(values, better=better, target=Decimal("59.097"), screen_outliers=False)
+    assert result.phases[0].ucl == 59.096999999999994
+    assert result.assurance_icon is icon
+
+
+# --- outlier screening ---------------------------------------------------------------
+
+SPIKE = [10, 12, 10, 12, 10, 30, 10, 12, 10, 12, 10, 12]
+
+
+def test_screening_leaves_out_moving_ranges_of_3_267_mean_moving_ranges():
+    # x̄ = (6·10 + 5·12 + 30)/12 = 150/12 = 12.5. Moving ranges: nine of 2 and the two
+    # around the spike, 20 and 20: MR̄ = 58/11 = 5.2727…; 3.267 × 5.2727… = 17.23, so
+    # both 20s are screened out and MR̄ = 18/9 = 2. UCL = 12.5 + 5.32 = 17.82, LCL =
+    # 12.5 - 5.32 = 7.18: the spike is outside the limits, and a target of 20 (higher
+    # is better) is above them: consistently failing.
+    screened = xmr(SPIKE, screen_outliers=True, better="higher", target=20)
+    (phase,) = screened.phases
+    assert (phase.centre, phase.mr_bar, phase.screened_ranges) == (12.5, 2, 2)
+    assert phase.ucl == pytest.approx(17.82)
+    assert rules_by_index(screened) == {5: (Rule.BEYOND_LIMIT,)}
+    assert screened.assurance_icon is AssuranceIcon.CONSISTENTLY_FAIL
+    # Unscreened (the MDC Excel tools): UCL = 12.5 + 2.66 × 58/11 = 26.5254…, still
+    # below the spike (a lone spike adds only 0.48 of its height to the UCL), but now
+    # the target of 20 is inside the limits: hit and miss.
+    plain = xmr(SPIKE, screen_outliers=False, better="higher", target=20)
+    assert plain.phases[0].mr_bar == pytest.approx(58 / 11)
+    assert plain.phases[0].ucl == pytest.approx(26.525454, abs=1e-6)
+    assert plain.phases[0].screened_ranges == 0
+    assert rules_by_index(plain) == {5: (Rule.BEYOND_LIMIT,)}
+    assert plain.assurance_icon is AssuranceIcon.HIT_AND_MISS
+
+
+def test_screening_is_the_default():
+    assert xmr(SPIKE).phases[0].mr_bar == 2
+
+
+def test_screening_a_series_whose_moving_ranges_are_all_zero_changes_nothing():
+    # 12 x 5: MR̄ = 0; no range is an outlier of ranges that never vary, so the limits
+    # stay on the mean (documented: the reference would have no limits here).
+    result = xmr([5] * 12, screen_outliers=True, better="higher", target=6)
+    (phase,) = result.phases
+    assert (phase.mr_bar, phase.ucl, phase.lcl, phase.screened_ranges) == (0, 5, 5, 0)
+    assert result.variation_icon is VariationIcon.COMMON_CAUSE
+    assert result.assurance_icon is AssuranceIcon.CONSISTENTLY_FAIL
+
+
+def test_screening_uses_each_phases_own_ranges():
+    # Phase 1 = SPIKE (screened MR̄ 2), phase 2 from point 12 = ALT2 (MR̄ 2, nothing
+    # screened); the jump 12 → 12 across the boundary is no range of either.
+    result = analyse(series(SPIKE + ALT2), phase_starts=[month(12)])
+    assert [(p.mr_bar, p.screened_ranges) for p in result.phases] == [(2, 2), (2, 0)]
+
+
+# --- short series, fixed baselines and bad input ----------------------------------------
+
+
+def test_a_fixed_baseline_longer_than_the_phase_uses_the_whole_phase():
+    # 8 points, baseline_points=20: the baseline is the 8 points (x̄ 11, MR̄ 2), as if no
+    # baseline were fixed; 8 < 12 so the limits are trial limits.
+    fixed = xmr(ALT2[:8], baseline_points=20)
+    free = xmr(ALT2[:8])
+    assert fixed.phases[0].baseline_size == 8
+    assert fixed.phases == free.phases
+    assert fixed.phases[0].trial is True
+
+
+def test_eleven_points_are_a_run_chart():
+    # 5, 6, 5, 6, 5, 6, 8, 9, 10, 11, 12: sorted 5 5 5 6 6 6 8 9 10 11 12 → median 6.
+    # Sides: -, on, -, on, -, on, +, +, +, +, + → at most 5 above: no shift. 5 (point 4)
+    # → 12 (point 10) rise strictly: a 7-point trend (5 points needed on a run chart).
+    result = analyse(series([5, 6, 5, 6, 5, 6, 8, 9, 10, 11, 12]), better="higher")
+    assert result.kind is ChartKind.RUN
+    assert result.phases[0].centre == 6
+    (trend,) = result.signals
+    assert (trend.rule, trend.indices, trend.side) == (Rule.TREND, tuple(range(4, 11)), Side.HIGH)
+    assert result.variation_icon is VariationIcon.IMPROVEMENT_HIGH
+    assert result.assurance_icon is None
+
+
+def test_eleven_points_forced_onto_an_xmr_chart():
+    # Same 11 values: x̄ = 83/11 = 7.5454…; moving ranges 1,1,1,1,1,2,1,1,1,1 → MR̄ 1.1
+    # (none reaches 3.267 × 1.1 = 3.59); UCL = 7.5454 + 2.926 = 10.4714…, so 11 and 12
+    # (points 9, 10) are outside it; points 4-10 are a rising trend, which the limit
+    # outranks on 9 and 10 (both high anyway).
+    result = xmr([5, 6, 5, 6, 5, 6, 8, 9, 10, 11, 12], better="higher")
+    (phase,) = result.phases
+    assert phase.trial is True
+    assert phase.mr_bar == pytest.approx(1.1)
+    assert phase.ucl == pytest.approx(83 / 11 + 2.926)
+    assert result.points[9].rules == (Rule.BEYOND_LIMIT, Rule.TREND)
+    assert result.points[8].rules == (Rule.TREND,)
+
+
+def test_two_phases_on_the_same_date_or_on_one_point_make_one_phase():
+    between = analyse(series(ALT2 + [22, 20] * 6), phase_starts=[month(12), month(12), date(2022, 12, 2)])
+    assert [(p.start, p.end) for p in between.phases] == [(0, 11), (12, 23)]
+
+
+def test_a_target_without_a_direction_gives_no_assurance_icon():
+    result = analyse(series(ALT2), target=100)
+    assert result.assurance_icon is None
+    assert result.target == 100

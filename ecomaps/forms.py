@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from ecomaps.models import Annotation, Link, Station
+
+
+class MapForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Map title")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What the map covers")
+
+
+class StationForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    key = forms.SlugField(
+        max_length=60,
+        required=False,
+        label="Short id",
+        help_text="Used in journeys and spreadsheets. Made from the name if left empty.",
+    )
+    kind = forms.ChoiceField(choices=Station.Kind.choices, label="Type")
+    organisation = forms.CharField(max_length=160, required=False, label="Owning organisation")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class JourneyForm(forms.Form):
+    name = forms.CharField(
+        max_length=200, help_text="For example “Mrs A, waiting for a package of care after discharge”."
+    )
+    key = forms.SlugField(
+        max_length=60, required=False, label="Short id", help_text="Give an existing journey's id to change it."
+    )
+    stops = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Station ids in order, separated by commas or new lines. A journey may return to a station.",
+    )
+    branch_of = forms.CharField(max_length=60, required=False, label="Branches from (journey id, optional)")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_stops(self) -> list[str]:
+        return [part for part in re.split(r"[,\n\r]+", self.cleaned_data["stops"]) if part.strip()]
+
+
+class AnnotationForm(forms.Form):
+    kind = forms.ChoiceField(choices=Annotation.Kind.choices, label="Kind")
+    text = forms.CharField(max_length=300, label="What was said")
+    target = forms.ChoiceField(label="Pinned to")
+    evidence = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    raised_by_name = forms.CharField(max_length=120, required=False, label="Raised by (leave empty for you)")
+    lived_experience = forms.BooleanField(required=False, label="Raised by a patient or carer")
+
+    def __init__(self, *args, targets: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = targets
+
+    def target_kwargs(self) -> dict:
+        kind, _, rest = self.cleaned_data["target"].partition(":")
+        if kind == "station":
+            return {"station": rest}
+        if kind == "step":
+            journey, _, number = rest.rpartition(":")
+            return {"journey": journey, "segment": int(number) if number.isdigit() else None}
+        return {"link": int(rest) if rest.isdigit() else None}
+
+
+class LinkForm(forms.Form):
+    source = forms.SlugField(label="From station (id)")
+    target = forms.SlugField(label="To station (id)")
+    kind = forms.ChoiceField(choices=Link.Kind.choices)
+    description = forms.CharField(max_length=300, required=False)
+
+
+class NudgeForm(forms.Form):
+    station = forms.SlugField(label="Station (id)")
+    col = forms.IntegerField(required=False, label="Column", min_value=0, max_value=500)
+    row = forms.IntegerField(required=False, label="Row", min_value=0, max_value=500)

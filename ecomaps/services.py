@@ -1,0 +1,402 @@
+"""Verbs for eco-maps. Keyword-only, one transaction each, permission checked here through
+``ecomaps.permissions``; a refusal raises a :class:`MapError` whose message is fit to show the
+person, and changes nothing. Every change lays the map out and renders it again, once, and stores
+the result on the map (``layout``, ``svg``): pages and exports only read it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from communities.models import CommunityPage
+from ecomaps.layout import JourneyInput, MapInput, StationInput, compute_layout
+from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Station, Stop
+from ecomaps.permissions import map_access
+from ecomaps.render import render_svg
+from projects.models import PriorityPage
+
+# The documented size limit (README): the benchmark's larger map is exactly this big.
+MAX_STATIONS = 1000
+MAX_JOURNEYS = 60
+MAX_STOPS = 200
+MAX_ANNOTATIONS = 2000
+
+
+class MapError(Exception):
+    """A refusal or bad input; ``str(error)`` is a message for the person who asked."""
+
+
+class NotAllowed(MapError):
+    pass
+
+
+class InvalidMap(MapError):
+    pass
+
+
+class StationInUse(MapError):
+    """The station is still a stop on journeys; ``journeys`` names them so the page can offer a reroute."""
+
+    def __init__(self, message: str, journeys: list[str]):
+        super().__init__(message)
+        self.journeys = journeys
+
+
+def _require_edit(user, ecomap: EcoMap) -> None:
+    if not map_access(user, ecomap).can_edit:
+        raise NotAllowed("Only the map's facilitators can change its stations, journeys and links.")
+
+
+def _require_contribute(user, ecomap: EcoMap) -> None:
+    if not map_access(user, ecomap).can_contribute:
+        raise NotAllowed("Only members can add to this map.")
+
+
+def _locked(ecomap: EcoMap) -> EcoMap:
+    # Changes to one map queue behind each other, so the version and drawing follow every change.
+    return EcoMap.objects.select_for_update(of=("self",)).select_related("community", "priority").get(pk=ecomap.pk)
+
+
+def redraw(ecomap: EcoMap) -> EcoMap:
+    """Lay out and render the map from what is stored, bump its version and store the drawing.
+    Called by every verb inside its transaction; never by a page view."""
+    stations = list(Station.objects.filter(map=ecomap).order_by("key"))
+    journeys = list(Journey.objects.filter(map=ecomap).order_by("order", "key"))
+    stops: dict[int, list[str]] = {}
+    key_of = {s.pk: s.key for s in stations}
+    for journey_id, station_id in (
+        Stop.objects.filter(journey__map=ecomap).order_by("journey", "position").values_list("journey_id", "station_id")
+    ):
+        stops.setdefault(journey_id, []).append(key_of[station_id])
+    links = list(Link.objects.filter(map=ecomap).values_list("source__key", "target__key"))
+    data = MapInput(
+        stations=[
+            StationInput(
+                s.key,
+                s.name,
+                (s.pinned_col, s.pinned_row) if s.pinned_col is not None and s.pinned_row is not None else None,
+            )
+            for s in stations
+        ],
+        journeys=[JourneyInput(j.key, tuple(stops.get(j.pk, ()))) for j in journeys],
+        links=sorted(links),
+    )
+    layout = compute_layout(data)
+    journey_key = {j.pk: j.key for j in journeys}
+    notes = []
+    for note in Annotation.objects.filter(map=ecomap).select_related("station", "link__source", "link__target"):
+        entry = {"kind": note.kind, "text": note.text}
+        if note.station_id:
+            entry["station"] = note.station.key
+        elif note.journey_id:
+            entry |= {"journey": journey_key[note.journey_id], "position": note.segment_position}
+        else:
+            entry |= {"link_from": note.link.source.key, "link_to": note.link.target.key}
+        notes.append(entry)
+    svg = render_svg(
+        title=ecomap.title,
+        layout=layout,
+        stations={s.key: {"name": s.name, "organisation": s.organisation, "kind": s.kind} for s in stations},
+        journeys=[{"key": j.key, "name": j.name} for j in journeys],
+        annotations=notes,
+    )
+    ecomap.version = F("version") + 1
+    ecomap.layout = layout
+    ecomap.svg = svg
+    ecomap.save(update_fields=["version", "layout", "svg", "updated_at"])
+    ecomap.refresh_from_db(fields=["version"])
+    EcoMap.objects.filter(pk=ecomap.pk).update(drawn_version=ecomap.version)
+    ecomap.drawn_version = ecomap.version
+    return ecomap
+
+
+def _clean_key(value: str, what: str) -> str:
+    key = slugify(value or "")[:60]
+    if not key:
+        raise InvalidMap(f"Give the {what} a short id made of letters, numbers or hyphens.")
+    return key
+
+
+@transaction.atomic
+def create_map(
+    *,
+    user,
+    title: str,
+    description: str = "",
+    community: CommunityPage | None = None,
+    priority: PriorityPage | None = None,
+) -> EcoMap:
+    """Start an empty map belonging to a community or a priority; its facilitators (or the
+    priority's leads) may do this."""
+    if (community is None) == (priority is None):
+        raise InvalidMap("A map belongs to exactly one community or one priority.")
+    title = (title or "").strip()
+    if not title:
+        raise InvalidMap("Give the map a title.")
+    ecomap = EcoMap(title=title[:200], description=description, community=community, priority=priority, created_by=user)
+    _require_edit(user, ecomap)
+    ecomap.save()
+    return redraw(ecomap)
+
+
+@transaction.atomic
+def add_station(
+    *,
+    user,
+    ecomap: EcoMap,
+    key: str,
+    name: str,
+    kind: str = Station.Kind.SERVICE,
+    organisation: str = "",
+    description: str = "",
+) -> Station:
+    """Add a station (a service, team, organisation, role, community asset or touchpoint)."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    key = _clean_key(key or name, "station")
+    name = (name or "").strip()
+    if not name:
+        raise InvalidMap("Give the station a name.")
+    if kind not in Station.Kind.values:
+        raise InvalidMap(f"“{kind}” is not a station type. Use one of: {', '.join(Station.Kind.values)}.")
+    if Station.objects.filter(map=ecomap).count() >= MAX_STATIONS:
+        raise InvalidMap(f"A map can have at most {MAX_STATIONS} stations.")
+    if Station.objects.filter(map=ecomap, key=key).exists():
+        raise InvalidMap(f"This map already has a station with the id “{key}”.")
+    station = Station.objects.create(
+        map=ecomap, key=key, name=name[:120], kind=kind, organisation=organisation[:160], description=description
+    )
+    redraw(ecomap)
+    return station
+
+
+def _check_stops(ecomap: EcoMap, name: str, station_keys: Sequence[str]) -> list[Station]:
+    keys = [k.strip() for k in station_keys if k and k.strip()]
+    if len(keys) < 2:
+        raise InvalidMap(f"The journey “{name}” needs at least two stops.")
+    if len(keys) > MAX_STOPS:
+        raise InvalidMap(f"A journey can have at most {MAX_STOPS} stops; “{name}” has {len(keys)}.")
+    known = {s.key: s for s in Station.objects.filter(map=ecomap, key__in=set(keys))}
+    missing = [k for k in dict.fromkeys(keys) if k not in known]
+    if missing:
+        raise InvalidMap(
+            f"The journey “{name}” names stations that are not on this map: {', '.join(missing)}. "
+            "Add them first, or correct the ids."
+        )
+    for position, (a, b) in enumerate(itertools.pairwise(keys), start=1):
+        if a == b:
+            raise InvalidMap(
+                f"The journey “{name}” stops at “{a}” twice in a row (steps {position} and {position + 1})."
+            )
+    return [known[k] for k in keys]
+
+
+@transaction.atomic
+def set_journey(
+    *,
+    user,
+    ecomap: EcoMap,
+    key: str,
+    name: str,
+    station_keys: Sequence[str],
+    description: str = "",
+    branch_of: str = "",
+) -> Journey:
+    """Create or replace a journey: its name and its stops, in order. A journey may come back to a
+    station; a branch starts at a station of the journey it branches from."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidMap("Give the journey a name, for example “Mrs A, waiting for care after discharge”.")
+    key = _clean_key(key or name, "journey")
+    stations = _check_stops(ecomap, name, station_keys)
+    journey = Journey.objects.filter(map=ecomap, key=key).first()
+    if journey is None and Journey.objects.filter(map=ecomap).count() >= MAX_JOURNEYS:
+        raise InvalidMap(f"A map can have at most {MAX_JOURNEYS} journeys.")
+    parent = None
+    if branch_of:
+        parent = Journey.objects.filter(map=ecomap, key=branch_of).first()
+        if parent is None or parent.key == key:
+            raise InvalidMap(
+                f"The journey “{name}” branches from “{branch_of}”, which is not another journey on this map."
+            )
+        if not Stop.objects.filter(journey=parent, station=stations[0]).exists():
+            raise InvalidMap(
+                f"A branch starts where it leaves its journey: “{stations[0].name}” is not a stop on “{parent.name}”."
+            )
+    if journey is not None:
+        kept = Annotation.objects.filter(journey=journey, segment_position__gte=len(stations) - 1).count()
+        if kept:
+            raise InvalidMap(
+                f"{kept} annotation(s) are pinned to steps of “{journey.name}” that the new stops would remove. "
+                "Move or remove them first."
+            )
+        journey.stops.all().delete()
+        journey.name, journey.description, journey.branch_of = name[:200], description, parent
+        journey.save()
+    else:
+        order = Journey.objects.filter(map=ecomap).count()
+        journey = Journey.objects.create(
+            map=ecomap, key=key, name=name[:200], description=description, branch_of=parent, order=order
+        )
+    Stop.objects.bulk_create(Stop(journey=journey, position=i, station=s) for i, s in enumerate(stations))
+    redraw(ecomap)
+    return journey
+
+
+@transaction.atomic
+def remove_station(*, user, station: Station, reroute: bool = False) -> None:
+    """Remove a station. If journeys still stop there, refuse naming them unless ``reroute``: then
+    each journey goes straight from the stop before to the stop after."""
+    ecomap = _locked(station.map)
+    _require_edit(user, ecomap)
+    station = Station.objects.get(pk=station.pk)
+    journeys = list(Journey.objects.filter(stops__station=station).distinct().order_by("order", "pk"))
+    if journeys and not reroute:
+        raise StationInUse(
+            f"“{station.name}” is a stop on {len(journeys)} journey(s): {', '.join(j.name for j in journeys)}. "
+            "Reroute them (each goes straight from the stop before to the stop after), or keep the station.",
+            [j.name for j in journeys],
+        )
+    for journey in journeys:
+        keys = [s.station.key for s in journey.stops.select_related("station")]
+        rerouted = [k for k in keys if k != station.key]
+        rerouted = [k for i, k in enumerate(rerouted) if i == 0 or rerouted[i - 1] != k]
+        if len(rerouted) < 2:
+            raise InvalidMap(
+                f"Rerouting would leave “{journey.name}” with fewer than two stops; "
+                "change or remove that journey first."
+            )
+        if Annotation.objects.filter(journey=journey).exists():
+            raise InvalidMap(
+                f"“{journey.name}” has annotations pinned to its steps, which rerouting would move. "
+                "Move or remove them first."
+            )
+        journey.stops.all().delete()
+        by_key = {s.key: s for s in Station.objects.filter(map=ecomap, key__in=set(rerouted))}
+        Stop.objects.bulk_create(Stop(journey=journey, position=i, station=by_key[k]) for i, k in enumerate(rerouted))
+    station.delete()
+    redraw(ecomap)
+
+
+@transaction.atomic
+def add_link(
+    *, user, ecomap: EcoMap, source: str, target: str, kind: str = Link.Kind.HANDOFF, description: str = ""
+) -> Link:
+    """Link two stations: a handoff, an information flow or a contract."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    found = {s.key: s for s in Station.objects.filter(map=ecomap, key__in=[source, target])}
+    missing = [k for k in (source, target) if k not in found]
+    if missing:
+        raise InvalidMap(f"No station with the id {', '.join(f'“{k}”' for k in missing)} on this map.")
+    if source == target:
+        raise InvalidMap("A link joins two different stations.")
+    if kind not in Link.Kind.values:
+        raise InvalidMap(f"“{kind}” is not a kind of link. Use one of: {', '.join(Link.Kind.values)}.")
+    link = Link.objects.create(
+        map=ecomap, source=found[source], target=found[target], kind=kind, description=description[:300]
+    )
+    redraw(ecomap)
+    return link
+
+
+@transaction.atomic
+def add_annotation(
+    *,
+    user,
+    ecomap: EcoMap,
+    kind: str,
+    text: str,
+    evidence: str = "",
+    raised_by_name: str = "",
+    lived_experience: bool = False,
+    station: str = "",
+    journey: str = "",
+    segment: int | None = None,
+    link: int | None = None,
+) -> Annotation:
+    """Pin a pain point, bright spot, opportunity or data note to a station, to one step of a
+    journey (``segment`` is the step's number, 1 for the first stop to the second) or to a link."""
+    ecomap = _locked(ecomap)
+    _require_contribute(user, ecomap)
+    if kind not in Annotation.Kind.values:
+        raise InvalidMap(f"“{kind}” is not a kind of annotation. Use one of: {', '.join(Annotation.Kind.values)}.")
+    text = (text or "").strip()
+    if not text:
+        raise InvalidMap("Say what the annotation is about.")
+    if sum(bool(x) for x in (station, journey, link)) != 1:
+        raise InvalidMap("Pin the annotation to one station, one journey step or one link.")
+    if Annotation.objects.filter(map=ecomap).count() >= MAX_ANNOTATIONS:
+        raise InvalidMap(f"A map can have at most {MAX_ANNOTATIONS} annotations.")
+    target: dict = {}
+    if station:
+        found = Station.objects.filter(map=ecomap, key=station).first()
+        if found is None:
+            raise InvalidMap(f"No station with the id “{station}” on this map.")
+        target["station"] = found
+    elif journey:
+        found = Journey.objects.filter(map=ecomap, key=journey).first()
+        if found is None:
+            raise InvalidMap(f"No journey with the id “{journey}” on this map.")
+        steps = found.stops.count() - 1
+        if segment is None or not 1 <= segment <= steps:
+            raise InvalidMap(
+                f"Step {segment if segment is not None else '(none)'} is not part of the journey “{found.name}”, "
+                f"which has steps 1 to {steps}."
+            )
+        target |= {"journey": found, "segment_position": segment - 1}
+    else:
+        found = Link.objects.filter(map=ecomap, pk=link).first()
+        if found is None:
+            raise InvalidMap("That link is not on this map.")
+        target["link"] = found
+    note = Annotation.objects.create(
+        map=ecomap,
+        kind=kind,
+        text=text[:300],
+        evidence=evidence,
+        raised_by=user,
+        raised_by_name=(raised_by_name or getattr(user, "display_name", "") or "")[:120],
+        lived_experience=lived_experience,
+        **target,
+    )
+    redraw(ecomap)
+    return note
+
+
+@transaction.atomic
+def endorse(*, user, annotation: Annotation, endorsed: bool = True) -> int:
+    """Endorse an annotation (or take the endorsement back); returns how many endorse it now."""
+    _require_contribute(user, annotation.map)
+    if endorsed:
+        Endorsement.objects.get_or_create(annotation=annotation, user=user)
+    else:
+        Endorsement.objects.filter(annotation=annotation, user=user).delete()
+    return Endorsement.objects.filter(annotation=annotation).count()
+
+
+@transaction.atomic
+def nudge_station(*, user, station: Station, col: int | None, row: int | None) -> Station:
+    """Keep a station in a chosen grid cell of the drawing (``None`` for both lets the layout
+    choose again). The cell must be free; the nudge is saved and every later layout keeps it."""
+    ecomap = _locked(station.map)
+    _require_edit(user, ecomap)
+    if (col is None) != (row is None):
+        raise InvalidMap("Give both a column and a row, or neither to let the layout place the station.")
+    if col is not None and not (0 <= col <= 500 and 0 <= row <= 500):
+        raise InvalidMap("Columns and rows run from 0 to 500.")
+    if col is not None:
+        for key, info in ecomap.layout.get("stations", {}).items():
+            if key != station.key and (info["col"], info["row"]) == (col, row):
+                raise InvalidMap(f"Column {col}, row {row} is where “{key}” is drawn; choose a free place.")
+    Station.objects.filter(pk=station.pk).update(pinned_col=col, pinned_row=row)
+    redraw(ecomap)
+    station.refresh_from_db()
+    return station

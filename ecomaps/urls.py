@@ -1,0 +1,20 @@
+from django.urls import path
+
+from ecomaps import views
+
+app_name = "ecomaps"
+
+urlpatterns = [
+    path("community/<slug:slug>/", views.community_maps, name="community"),
+    path("priority/<slug:slug>/", views.priority_maps, name="priority"),
+    path("<int:map_id>/", views.map_page, name="map"),
+    path("<int:map_id>/map.svg", views.export_svg, name="svg"),
+    path("<int:map_id>/map.json", views.export_json, name="json"),
+    path("<int:map_id>/stations/", views.station_add, name="station_add"),
+    path("<int:map_id>/stations/<slug:key>/remove/", views.station_remove, name="station_remove"),
+    path("<int:map_id>/journeys/", views.journey_set, name="journey_set"),
+    path("<int:map_id>/links/", views.link_add, name="link_add"),
+    path("<int:map_id>/annotations/", views.annotation_add, name="annotation_add"),
+    path("<int:map_id>/annotations/<int:annotation_id>/endorse/", views.annotation_endorse, name="endorse"),
+    path("<int:map_id>/nudge/", views.nudge, name="nudge"),
+]

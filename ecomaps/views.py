@@ -1,0 +1,421 @@
+"""Eco-map pages and exports. Thin: each finds its map through :func:`_map`, which answers 404 to
+anyone who may not see it (so a private community's map and every export of it do not exist for
+outsiders), and calls the services for every change. The drawing is read from the map as stored;
+no view lays a map out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from communities.models import CommunityPage
+from ecomaps import services
+from ecomaps.forms import AnnotationForm, JourneyForm, LinkForm, MapForm, NudgeForm, StationForm
+from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Station, Stop
+from ecomaps.permissions import MapAccess, community_map_access, map_access, priority_map_access
+from ecomaps.render import journey_style
+from projects.models import PriorityPage
+
+
+def _map(request: HttpRequest, map_id: int) -> tuple[EcoMap, MapAccess]:
+    ecomap = EcoMap.objects.select_related("community", "priority").filter(pk=map_id).first()
+    if ecomap is None:
+        raise Http404("No such map")
+    access = map_access(request.user, ecomap)
+    if not access.can_view:
+        raise Http404("No such map")
+    return ecomap, access
+
+
+def _owner_crumbs(ecomap: EcoMap, request: HttpRequest) -> list[dict]:
+    owner = ecomap.owner
+    crumbs = [{"url": "/", "label": "Home"}, {"url": owner.get_url(request=request), "label": owner.title}]
+    if ecomap.community_id:
+        crumbs.append({"url": reverse("ecomaps:community", args=[owner.slug]), "label": "System maps"})
+    else:
+        crumbs.append({"url": reverse("ecomaps:priority", args=[owner.slug]), "label": "System maps"})
+    return crumbs
+
+
+def _maps_page(request: HttpRequest, *, owner, can_view: bool, can_edit: bool, field: str) -> HttpResponse:
+    if not can_view:
+        raise Http404("Not found")
+    form = MapForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if not request.user.is_authenticated or form is None:
+            raise Http404("Not found")
+        if form.is_valid():
+            try:
+                ecomap = services.create_map(user=request.user, **form.cleaned_data, **{field: owner})
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("ecomaps:map", ecomap.pk)
+    maps = EcoMap.objects.filter(**{field: owner}).annotate(station_count=Count("stations", distinct=True))
+    return render(
+        request,
+        "ecomaps/maps.html",
+        {
+            "owner": owner,
+            "maps": maps,
+            "form": form,
+            "crumbs": [{"url": "/", "label": "Home"}, {"url": owner.get_url(request=request), "label": owner.title}],
+        },
+    )
+
+
+def community_maps(request: HttpRequest, slug: str) -> HttpResponse:
+    community = CommunityPage.objects.filter(slug=slug).first()
+    if community is None:
+        raise Http404("No such community")
+    access = community_map_access(request.user, community)
+    return _maps_page(request, owner=community, can_view=access.can_view, can_edit=access.can_edit, field="community")
+
+
+def priority_maps(request: HttpRequest, slug: str) -> HttpResponse:
+    priority = PriorityPage.objects.filter(slug=slug).first()
+    if priority is None:
+        raise Http404("No such priority")
+    access = priority_map_access(request.user, priority)
+    return _maps_page(request, owner=priority, can_view=access.can_view, can_edit=access.can_edit, field="priority")
+
+
+def _content(ecomap: EcoMap, user) -> dict:
+    """Everything the text alternative and the JSON export show, in a fixed number of queries."""
+    stations = list(Station.objects.filter(map=ecomap).order_by("name", "key"))
+    by_id = {s.pk: s for s in stations}
+    journeys = list(Journey.objects.filter(map=ecomap).order_by("order", "key"))
+    stops: dict[int, list[Station]] = defaultdict(list)
+    for journey_id, station_id in (
+        Stop.objects.filter(journey__map=ecomap).order_by("journey", "position").values_list("journey_id", "station_id")
+    ):
+        stops[journey_id].append(by_id[station_id])
+    links = list(Link.objects.filter(map=ecomap).select_related("source", "target"))
+    notes = list(
+        Annotation.objects.filter(map=ecomap)
+        .annotate(endorsement_count=Count("endorsements"))
+        .order_by("created_at", "pk")
+    )
+    mine = set()
+    if user.is_authenticated:
+        mine = set(
+            Endorsement.objects.filter(annotation__map=ecomap, user=user).values_list("annotation_id", flat=True)
+        )
+    at_station: dict[int, list] = defaultdict(list)
+    at_step: dict[tuple[int, int], list] = defaultdict(list)
+    at_link: dict[int, list] = defaultdict(list)
+    for note in notes:
+        note.endorsed_by_me = note.pk in mine
+        if note.station_id:
+            at_station[note.station_id].append(note)
+        elif note.journey_id:
+            at_step[(note.journey_id, note.segment_position)].append(note)
+        else:
+            at_link[note.link_id].append(note)
+    through: dict[int, list[Journey]] = defaultdict(list)
+    layout_order = {j["key"]: i for i, j in enumerate(ecomap.layout.get("journeys", []))}
+    journey_rows = []
+    for journey in journeys:
+        colour, dash = journey_style(layout_order.get(journey.key, 0))
+        steps = []
+        for position, station in enumerate(stops[journey.pk]):
+            if journey not in through[station.pk]:
+                through[station.pk].append(journey)
+            steps.append(
+                {
+                    "number": position + 1,
+                    "station": station,
+                    "station_notes": at_station.get(station.pk, []),
+                    "step_notes": at_step.get((journey.pk, position), []),
+                    "next": stops[journey.pk][position + 1] if position + 1 < len(stops[journey.pk]) else None,
+                }
+            )
+        journey_rows.append({"journey": journey, "steps": steps, "colour": colour, "dashed": bool(dash)})
+    station_rows = [
+        {"station": s, "journeys": through.get(s.pk, []), "notes": at_station.get(s.pk, [])} for s in stations
+    ]
+    link_rows = [{"link": link, "notes": at_link.get(link.pk, [])} for link in links]
+    return {
+        "journeys": journey_rows,
+        "stations": station_rows,
+        "links": link_rows,
+        "annotation_count": len(notes),
+        "lived_experience_count": sum(1 for n in notes if n.lived_experience),
+    }
+
+
+def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, access = _map(request, map_id)
+    content = _content(ecomap, request.user)
+    view = "list" if request.GET.get("view") == "list" else "map"
+    targets = [(f"station:{row['station'].key}", f"Station: {row['station'].name}") for row in content["stations"]]
+    for row in content["journeys"]:
+        for step in row["steps"][:-1]:
+            targets.append(
+                (
+                    f"step:{row['journey'].key}:{step['number']}",
+                    f"{row['journey'].name}, step {step['number']}: {step['station'].name} to {step['next'].name}",
+                )
+            )
+    targets += [(f"link:{r['link'].pk}", f"Link: {r['link']}") for r in content["links"]]
+    return render(
+        request,
+        "ecomaps/map.html",
+        {
+            "ecomap": ecomap,
+            "access": access,
+            "view": view,
+            "crumbs": _owner_crumbs(ecomap, request),
+            "station_form": StationForm(prefix="station") if access.can_edit else None,
+            "journey_form": JourneyForm(prefix="journey") if access.can_edit else None,
+            "link_form": LinkForm(prefix="link") if access.can_edit else None,
+            "nudge_form": NudgeForm(prefix="nudge") if access.can_edit else None,
+            "annotation_form": AnnotationForm(prefix="note", targets=targets)
+            if access.can_contribute and targets
+            else None,
+            **content,
+        },
+    )
+
+
+def export_svg(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, _ = _map(request, map_id)
+    response = HttpResponse(ecomap.svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(ecomap.title) or "map"}.svg"'
+    return response
+
+
+def export_json(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, _ = _map(request, map_id)
+    content = _content(ecomap, request.user)
+
+    def note_json(note: Annotation) -> dict:
+        return {
+            "kind": note.kind,
+            "text": note.text,
+            "evidence": note.evidence,
+            "raised_by": note.raised_by_name,
+            "lived_experience": note.lived_experience,
+            "endorsements": note.endorsement_count,
+        }
+
+    data = {
+        "title": ecomap.title,
+        "description": ecomap.description,
+        "version": ecomap.version,
+        "stations": [
+            {
+                "id": row["station"].key,
+                "name": row["station"].name,
+                "type": row["station"].kind,
+                "organisation": row["station"].organisation,
+                "description": row["station"].description,
+                "annotations": [note_json(n) for n in row["notes"]],
+            }
+            for row in content["stations"]
+        ],
+        "journeys": [
+            {
+                "id": row["journey"].key,
+                "name": row["journey"].name,
+                "description": row["journey"].description,
+                "branch_of": row["journey"].branch_of.key if row["journey"].branch_of_id else None,
+                "stops": [step["station"].key for step in row["steps"]],
+                "step_annotations": [
+                    {"step": step["number"], **note_json(n)} for step in row["steps"] for n in step["step_notes"]
+                ],
+            }
+            for row in content["journeys"]
+        ],
+        "links": [
+            {
+                "from": row["link"].source.key,
+                "to": row["link"].target.key,
+                "kind": row["link"].kind,
+                "description": row["link"].description,
+                "annotations": [note_json(n) for n in row["notes"]],
+            }
+            for row in content["links"]
+        ],
+        "layout": ecomap.layout,
+    }
+    response = JsonResponse(data, json_dumps_params={"indent": 1, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{slugify(ecomap.title) or "map"}.json"'
+    return response
+
+
+def _back(ecomap: EcoMap, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("ecomaps:map", args=[ecomap.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields and form.fields[field].label else field
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if field != "__all__" else error)
+
+
+def _run(request: HttpRequest, ecomap: EcoMap, action, success: str) -> None:
+    try:
+        action()
+    except services.MapError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+
+
+@login_required
+@require_POST
+def station_add(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, _ = _map(request, map_id)
+    form = StationForm(request.POST, prefix="station")
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        _run(
+            request,
+            ecomap,
+            lambda: services.add_station(user=request.user, ecomap=ecomap, **form.cleaned_data),
+            "Station added.",
+        )
+    return _back(ecomap, "edit-stations")
+
+
+@login_required
+@require_POST
+def station_remove(request: HttpRequest, map_id: int, key: str) -> HttpResponse:
+    ecomap, _ = _map(request, map_id)
+    station = Station.objects.filter(map=ecomap, key=key).first()
+    if station is None:
+        raise Http404("No such station")
+    reroute = request.POST.get("reroute") == "yes"
+    _run(
+        request,
+        ecomap,
+        lambda: services.remove_station(user=request.user, station=station, reroute=reroute),
+        "Station removed.",
+    )
+    return _back(ecomap, "stations")
+
+
+@login_required
+@require_POST
+def journey_set(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, _ = _map(request, map_id)
+    form = JourneyForm(request.POST, prefix="journey")
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        data = form.cleaned_data
+        _run(
+            request,
+            ecomap,
+            lambda: services.set_journey(
+                user=request.user,
+                ecomap=ecomap,
+                key=data["key"],
+                name=data["name"],
+                station_keys=data["stops"],
+                description=data["description"],
+                branch_of=data["branch_of"],
+            ),
+            "Journey saved.",
+        )
+    return _back(ecomap, "edit-journeys")
+
+
+@login_required
+@require_POST
+def link_add(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, _ = _map(request, map_id)
+    form = LinkForm(request.POST, prefix="link")
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        _run(
+            request,
+            ecomap,
+            lambda: services.add_link(user=request.user, ecomap=ecomap, **form.cleaned_data),
+            "Link added.",
+        )
+    return _back(ecomap, "edit-links")
+
+
+@login_required
+@require_POST
+def annotation_add(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, _ = _map(request, map_id)
+    target = request.POST.get("note-target", "")
+    form = AnnotationForm(request.POST, prefix="note", targets=[(target, target)])
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        data = form.cleaned_data
+        _run(
+            request,
+            ecomap,
+            lambda: services.add_annotation(
+                user=request.user,
+                ecomap=ecomap,
+                kind=data["kind"],
+                text=data["text"],
+                evidence=data["evidence"],
+                raised_by_name=data["raised_by_name"],
+                lived_experience=data["lived_experience"],
+                **form.target_kwargs(),
+            ),
+            "Annotation added.",
+        )
+    return _back(ecomap, "add-annotation")
+
+
+@login_required
+@require_POST
+def annotation_endorse(request: HttpRequest, map_id: int, annotation_id: int) -> HttpResponse:
+    ecomap, _ = _map(request, map_id)
+    note = (
+        Annotation.objects.filter(map=ecomap, pk=annotation_id)
+        .select_related("map__community", "map__priority")
+        .first()
+    )
+    if note is None:
+        raise Http404("No such annotation")
+    endorsed = request.POST.get("endorse") != "no"
+    _run(
+        request,
+        ecomap,
+        lambda: services.endorse(user=request.user, annotation=note, endorsed=endorsed),
+        "Endorsed." if endorsed else "Endorsement taken back.",
+    )
+    return _back(ecomap, f"annotation-{note.pk}")
+
+
+@login_required
+@require_POST
+def nudge(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, _ = _map(request, map_id)
+    form = NudgeForm(request.POST, prefix="nudge")
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        station = Station.objects.filter(map=ecomap, key=form.cleaned_data["station"]).first()
+        if station is None:
+            messages.error(request, f"No station with the id “{form.cleaned_data['station']}” on this map.")
+        else:
+            _run(
+                request,
+                ecomap,
+                lambda: services.nudge_station(
+                    user=request.user, station=station, col=form.cleaned_data["col"], row=form.cleaned_data["row"]
+                ),
+                "Station moved.",
+            )
+    return _back(ecomap, "edit-layout")

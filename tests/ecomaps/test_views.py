@@ -1,0 +1,178 @@
+"""Eco-map pages and exports: private maps are 404 to outsiders on every path, the map page runs a
+fixed number of queries however big the map, and every change works from plain HTML forms."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from communities.models import Membership
+from ecomaps import services
+from ecomaps.models import EcoMap, Station
+from tests.factories.accounts import UserFactory
+from tests.factories.communities import add_member, make_community
+from tests.factories.ecomaps import make_map
+
+pytestmark = pytest.mark.django_db
+
+VIEWERS = ["anonymous", "non_member", "pending", "member", "facilitator", "curator"]
+INSIDERS = {"member", "facilitator", "curator"}
+PATHS = ["ecomaps:map", "ecomaps:svg", "ecomaps:json"]
+
+
+@pytest.fixture
+def world(facilitator, member, curator):
+    community = make_community("Care at home", is_private=True)
+    add_member(facilitator, community, role=Membership.Role.FACILITATOR)
+    add_member(member, community)
+    pending = UserFactory()
+    add_member(pending, community, state=Membership.State.PENDING)
+    people = {
+        "anonymous": None,
+        "non_member": UserFactory(),
+        "pending": pending,
+        "member": member,
+        "facilitator": facilitator,
+        "curator": curator,
+    }
+    return make_map(facilitator, community), people
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("name", PATHS)
+def test_a_private_communitys_map_and_exports_are_404_to_outsiders(client, world, viewer, name):
+    ecomap, people = world
+    if people[viewer]:
+        client.force_login(people[viewer])
+    response = client.get(reverse(name, args=[ecomap.pk]))
+    if viewer in INSIDERS:
+        assert response.status_code == 200
+        assert "Care scheduling system" in response.content.decode()
+    else:
+        assert response.status_code == 404
+        assert b"scheduling" not in response.content
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "non_member"])
+def test_outsiders_cannot_change_a_private_map(client, world, viewer):
+    ecomap, people = world
+    if people[viewer]:
+        client.force_login(people[viewer])
+    version = ecomap.version
+    response = client.post(
+        reverse("ecomaps:station_add", args=[ecomap.pk]), {"station-name": "Sneaky", "station-kind": "team"}
+    )
+    assert response.status_code in (302, 404)
+    if viewer == "non_member":
+        assert response.status_code == 404
+    ecomap.refresh_from_db()
+    assert ecomap.version == version and not Station.objects.filter(name="Sneaky").exists()
+
+
+def test_the_community_map_list_is_private_too(client, world):
+    ecomap, people = world
+    url = reverse("ecomaps:community", args=[ecomap.community.slug])
+    client.force_login(people["non_member"])
+    assert client.get(url).status_code == 404
+    client.force_login(people["member"])
+    assert ecomap.title in client.get(url).content.decode()
+
+
+def test_the_map_page_shows_the_stored_drawing_and_the_text_alternative(client, world):
+    ecomap, people = world
+    client.force_login(people["member"])
+    html = client.get(reverse("ecomaps:map", args=[ecomap.pk])).content.decode()
+    assert ecomap.svg in html
+    # The text alternative comes before the drawing in the page (list first on phones).
+    assert html.index('id="text-heading"') < html.index('id="drawing-heading"')
+    assert "Step 3: then to Independent-sector care provider" in html
+    assert "803 people waiting" in html and "(patient or carer)" in html
+    listed = client.get(reverse("ecomaps:map", args=[ecomap.pk]) + "?view=list").content.decode()
+    assert "<svg xmlns" not in listed and "Mrs A, waiting after discharge" in listed
+
+
+def test_the_map_page_does_not_lay_the_map_out(client, world, monkeypatch):
+    ecomap, people = world
+    client.force_login(people["member"])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the page laid the map out")
+
+    monkeypatch.setattr(services, "compute_layout", refuse)
+    monkeypatch.setattr(services, "render_svg", refuse)
+    assert client.get(reverse("ecomaps:map", args=[ecomap.pk])).status_code == 200
+
+
+def _grow(facilitator, ecomap: EcoMap, stations: int, journeys: int) -> None:
+    for i in range(stations):
+        services.add_station(user=facilitator, ecomap=ecomap, key=f"extra-{i}", name=f"Extra {i}")
+    for j in range(journeys):
+        services.set_journey(
+            user=facilitator,
+            ecomap=ecomap,
+            key=f"more-{j}",
+            name=f"Journey {j}",
+            station_keys=[f"extra-{(j + k) % stations}" for k in range(4)],
+        )
+        services.add_annotation(
+            user=facilitator, ecomap=ecomap, kind="pain", text=f"Wait {j}", journey=f"more-{j}", segment=1
+        )
+
+
+@pytest.mark.parametrize("size", [0, 1])
+def test_the_map_page_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries, size):
+    ecomap, people = world
+    if size:
+        _grow(people["facilitator"], ecomap, 12, 6)
+    client.force_login(people["member"])
+    client.get(reverse("ecomaps:map", args=[ecomap.pk]))  # warm the session
+    # Base page: session, user, groups, site, two permission look-ups, profile, unread count (8).
+    # The map: map, membership, overseer groups, stations, journeys, stops, links, annotations,
+    # my endorsements (9), whatever the size of the map.
+    with django_assert_num_queries(17):
+        assert client.get(reverse("ecomaps:map", args=[ecomap.pk])).status_code == 200
+
+
+def test_the_json_export_has_the_whole_map(client, world):
+    ecomap, people = world
+    client.force_login(people["member"])
+    data = json.loads(client.get(reverse("ecomaps:json", args=[ecomap.pk])).content)
+    mrs_a = next(j for j in data["journeys"] if j["id"] == "mrs-a")
+    assert mrs_a["stops"] == ["ward", "discharge", "scheduling", "provider", "scheduling", "home"]
+    assert mrs_a["step_annotations"][0]["step"] == 3 and mrs_a["step_annotations"][0]["lived_experience"]
+    assert {s["id"] for s in data["stations"]} >= {"ward", "provider"}
+    assert data["links"][0]["kind"] == "contract"
+
+
+def test_forms_build_a_map_without_javascript(client, world):
+    ecomap, people = world
+    client.force_login(people["facilitator"])
+    url = reverse("ecomaps:map", args=[ecomap.pk])
+    client.post(
+        reverse("ecomaps:station_add", args=[ecomap.pk]),
+        {"station-name": "Carers' centre", "station-key": "carers", "station-kind": "asset"},
+    )
+    response = client.post(
+        reverse("ecomaps:journey_set", args=[ecomap.pk]),
+        {"journey-name": "Mrs C", "journey-stops": "gp, carers\nhome"},
+        follow=True,
+    )
+    assert "Journey saved." in response.content.decode()
+    response = client.post(
+        reverse("ecomaps:journey_set", args=[ecomap.pk]),
+        {"journey-name": "Mrs D", "journey-stops": "gp, atlantis"},
+        follow=True,
+    )
+    assert "names stations that are not on this map: atlantis" in response.content.decode()
+    response = client.post(reverse("ecomaps:station_remove", args=[ecomap.pk, "carers"]), follow=True)
+    assert "is a stop on 1 journey(s): Mrs C" in response.content.decode()
+    client.force_login(people["member"])
+    response = client.post(
+        reverse("ecomaps:annotation_add", args=[ecomap.pk]),
+        {"note-kind": "bright", "note-text": "Carers know everyone", "note-target": "station:carers"},
+        follow=True,
+    )
+    assert "Annotation added." in response.content.decode()
+    assert "Carers know everyone" in client.get(url).content.decode()
