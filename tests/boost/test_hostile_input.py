@@ -91,7 +91,7 @@ def test_ids_beyond_64_bits_are_not_found(client, path):
         assert client.get(path).status_code == 404, (path, who)
 
 
-BOOST_APPS = {"accounts", "communities", "discussions", "projects", "search", "boost"}
+BOOST_APPS = {"accounts", "communities", "discussions", "ecomaps", "projects", "search", "boost"}
 
 
 def test_no_route_takes_an_unbounded_int():
