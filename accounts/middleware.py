@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,21 +17,47 @@ _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/health/")
 
 
 class RequireMFAForStaffMiddleware:
+    """Sync or async; in async mode an anonymous request costs no thread hop."""
+
+    sync_capable = True
+    async_capable = True
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest):
+        if self.async_mode:
+            return self.__acall__(request)
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
+        if user is not None and self._must_set_up_mfa(request, user):
+            return self._to_mfa_setup(request)
+        return self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        if hasattr(request, "auser") and not request.path.startswith(_ALLOWED_PREFIXES):
+            user = await request.auser()
+            # request.user (what the view reads) would otherwise load the user a second time.
+            request._cached_user = user
+            if await sync_to_async(self._must_set_up_mfa)(request, user):
+                return self._to_mfa_setup(request)
+        return await self.get_response(request)
+
+    @staticmethod
+    def _must_set_up_mfa(request: HttpRequest, user) -> bool:
+        return (
+            user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and requires_mfa(user)
             and not Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.RECOVERY_CODES).exists()
-        ):
-            messages.warning(
-                request,
-                "Your role needs two-factor authentication. Set up an authenticator app or a passkey to continue.",
-            )
-            return redirect("mfa_index")
-        return self.get_response(request)
+        )
+
+    @staticmethod
+    def _to_mfa_setup(request: HttpRequest) -> HttpResponse:
+        messages.warning(
+            request,
+            "Your role needs two-factor authentication. Set up an authenticator app or a passkey to continue.",
+        )
+        return redirect("mfa_index")

@@ -91,7 +91,8 @@ class ProfileVisibility(models.TextChoices):
 
 
 def avatar_path(instance: Profile, filename: str) -> str:
-    return f"avatars/{instance.user_id}/{filename}"
+    # No user id in the name: the storage adds a random directory (boost.storage.MediaStorage).
+    return f"avatars/{filename}"
 
 
 class Profile(models.Model):

@@ -29,6 +29,22 @@ class CareArea(models.Model):
         return self.name
 
 
+class FileContext(models.Model):
+    """The page whose rights a Wagtail collection's files follow: a community's or a write-up's.
+
+    Files in a collection without one belong to the public site. When the page is deleted the row
+    stays with no page, and its files are served to nobody. See :mod:`boost.file_contexts`.
+    """
+
+    collection = models.OneToOneField("wagtailcore.Collection", on_delete=models.CASCADE, related_name="file_context")
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="file_context"
+    )
+
+    def __str__(self) -> str:
+        return f"Files of page {self.page_id}"
+
+
 class BasePage(Page):
     """Shared behaviour for Boost's content pages; not creatable on its own."""
 

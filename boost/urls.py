@@ -2,13 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from boost import health
+from boost import files, health
 
 
 def _to_allauth_login(request):
@@ -36,8 +35,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
 ]
 
-if settings.DEBUG or getattr(settings, "SERVE_MEDIA", True):
-    # Avatars and uploads; in a larger deployment a CDN or the web server serves MEDIA_ROOT.
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
-
-urlpatterns += [path("", include(wagtail_urls))]
+# Every upload (avatars, images and their renditions, documents) goes through a view that checks
+# the viewer's rights first, in every setting; the proxy only ever sends what the app has allowed
+# (FILES_ACCEL). Nothing serves MEDIA_ROOT raw.
+urlpatterns += [
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", files.media, name="media"),
+    path("", include(wagtail_urls)),
+]

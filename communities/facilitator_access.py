@@ -5,7 +5,9 @@ Why a group per community rather than a custom permission policy: Wagtail's page
 a group per community lets every one of those screens work unchanged. The group carries
 ``change_page`` and ``publish_page`` on the community page (no ``add_page``: communities have no
 child pages; no ``bulk_delete_page``), plus admin access and image/document choosing so the
-resources StreamField works. Membership of the group follows the ``Membership`` rows.
+resources StreamField works, with ``GroupCollectionPermission`` on the community's own collection
+so the choosers offer its files and no other community's. Membership of the group follows the
+``Membership`` rows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission
 
+from boost.file_contexts import FACILITATOR_ACTIONS, collection_for, grant_collection
 from communities.models import CommunityPage, Membership
 
 PAGE_PERMISSIONS = ("change_page", "publish_page")
@@ -39,6 +42,8 @@ def facilitator_group(community: CommunityPage) -> Group:
     for codename in PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=group, page=community.page_ptr, permission=permission)
+    # The choosers show them the community's own collection (and the public site's, via their role).
+    grant_collection(group, collection_for(community), FACILITATOR_ACTIONS)
     CommunityPage.objects.filter(pk=community.pk).update(facilitator_group=group)
     community.facilitator_group = group
     return group

@@ -15,19 +15,31 @@ Client actions on a thread socket (JSON objects, ``ref`` is echoed back when giv
     {"action": "hide", "id": <id>, "reason": "..."}    {"action": "unhide", "id": <id>}
     {"action": "pin", "value": true}                   {"action": "lock", "value": true}
     {"action": "typing"}   {"action": "read", "id": <id>}   {"action": "ping"}
+
+Frames are read as fast as they arrive: ``ping`` and ``typing`` are answered at once, ``read``
+markers are coalesced (at most one database write per socket per ``DISCUSSIONS_READ_INTERVAL``
+seconds, however many frames), and every other action waits in the socket's own queue for one
+database call at a time. So database work never delays reading the socket (nor its pongs), and a
+slow query holds up only the socket that asked for it. While the database cannot be reached an
+action is answered with an ``unavailable`` error carrying ``"retry": true`` (a post: "not saved,
+will retry"), and the socket stays open.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import time
 from typing import Any
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError
 
+from boost.db import database_sync_to_async
 from boost.text import find_unstorable_text
 from discussions import events, services
 from discussions.hub import Room, encode, get_hub
@@ -38,6 +50,12 @@ from discussions.services import DiscussionError
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+
+logger = logging.getLogger(__name__)
+
+# What a lost database connection looks like from here (Django wraps the driver's errors).
+DATABASE_DOWN = (DatabaseError, InterfaceError)
+UNAVAILABLE = "Not saved: Boost cannot reach its database just now. It will retry in a moment."
 
 
 def max_frame_chars() -> int:
@@ -91,7 +109,13 @@ class BaseConsumer(AsyncWebsocketConsumer):
             await self.send_frame(text)
 
     async def rights_changed(self, event: dict[str, Any]) -> None:
-        if not await self.still_allowed():
+        try:
+            allowed = await self.still_allowed()
+        except DATABASE_DOWN:
+            # Not checked is not refused: the room re-checks everyone every few seconds anyway.
+            logger.warning("rights re-check skipped: database unavailable")
+            return
+        if not allowed:
             await self.revoke()
 
     async def still_allowed(self) -> bool:
@@ -106,6 +130,12 @@ class ThreadConsumer(BaseConsumer):
     """One socket per open thread page."""
 
     room: Room | None = None
+    actions: asyncio.Queue | None = None
+    worker: asyncio.Task | None = None
+    read_task: asyncio.Task | None = None
+    read_wanted: int = 0
+    read_written: int = 0
+    read_at: float = 0.0
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -126,6 +156,14 @@ class ThreadConsumer(BaseConsumer):
         self.room = await get_hub().join(self, self.thread_id, thread.version)
 
     async def disconnect(self, code: int) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+        if self.read_task is not None:
+            self.read_task.cancel()
+        if self.read_wanted > self.read_written:
+            # The last read marker of a closing page is worth one write, if it is quick.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._write_read(self.read_wanted), timeout=5)
         if self.room is not None:
             self.room = None
             await get_hub().leave(self, self.thread_id)
@@ -192,14 +230,48 @@ class ThreadConsumer(BaseConsumer):
         if action == "typing":
             await self._typing()
             return
+        if action == "read":
+            await self._note_read(data)
+            return
         handler = getattr(self, f"_do_{action}", None)
         if handler is None:
             await self.send_error("unknown_action", f"Unknown action {action[:40]!r}.", ref)
             return
+        if self.actions is None:
+            self.actions = asyncio.Queue(maxsize=int(getattr(settings, "DISCUSSIONS_ACTION_QUEUE", 100)))
+            self.worker = asyncio.create_task(self._work())
+        try:
+            self.actions.put_nowait((handler, data))
+        except asyncio.QueueFull:
+            await self.send_error(
+                "busy", "Too much at once: wait a moment.", ref, client_id=data.get("client_id"), retry=True
+            )
+
+    async def _work(self) -> None:
+        """This socket's actions, one database call at a time, in the order they arrived."""
+        while True:
+            handler, data = await self.actions.get()
+            try:
+                await self._perform(handler, data)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("thread socket action %s failed", data.get("action"))
+                await self.send_error("server_error", "Something went wrong. Try again.", data.get("ref"))
+
+    async def _perform(self, handler, data: dict[str, Any]) -> None:
+        ref = data.get("ref")
         try:
             reply = await self._run(handler, data)
         except DiscussionError as error:
             await self.send_error(error.code, error.message, ref, client_id=data.get("client_id"))
+            return
+        except DATABASE_DOWN:
+            logger.warning("thread socket action %s: database unavailable", data.get("action"))
+            await self.send_error("unavailable", UNAVAILABLE, ref, client_id=data.get("client_id"), retry=True)
+            if data["action"] == "resume":
+                # The catch-up is the server's to finish: try again shortly, whatever the client does.
+                asyncio.get_running_loop().call_later(2.0, self._requeue, handler, data)
             return
         if reply is _REVOKED:
             await self.revoke()
@@ -280,6 +352,42 @@ class ThreadConsumer(BaseConsumer):
     def _do_lock(self, thread: Thread, data: dict[str, Any]) -> dict[str, Any]:
         updated = services.set_thread_flag(actor=self.user, thread_id=thread.pk, locked=bool(data.get("value")))
         return {"type": "ack", "locked": updated.is_locked}
+
+    def _requeue(self, handler, data: dict[str, Any]) -> None:
+        if self.actions is not None and self.worker is not None and not self.worker.done():
+            with contextlib.suppress(asyncio.QueueFull):
+                self.actions.put_nowait((handler, data))
+
+    # --- read markers ----------------------------------------------------------------------
+    async def _note_read(self, data: dict[str, Any]) -> None:
+        """Remember how far the person has read; write it at most once per interval."""
+        up_to = data.get("id")
+        if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
+            await self.send_error("invalid", "read needs a message id.", data.get("ref"))
+            return
+        if up_to <= max(self.read_wanted, self.read_written):
+            return
+        self.read_wanted = up_to
+        if self.read_task is None or self.read_task.done():
+            self.read_task = asyncio.create_task(self._flush_reads())
+
+    async def _flush_reads(self) -> None:
+        interval = float(getattr(settings, "DISCUSSIONS_READ_INTERVAL", 5.0))
+        while self.read_wanted > self.read_written:
+            wait = self.read_at + interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self.read_at = time.monotonic()
+            try:
+                await self._write_read(self.read_wanted)
+            except DATABASE_DOWN:
+                logger.warning("read marker not saved: database unavailable; will retry")
+
+    async def _write_read(self, up_to: int) -> None:
+        reply = await self._run(self._do_read, {"id": up_to})
+        self.read_written = max(self.read_written, up_to)
+        if reply is _REVOKED:
+            await self.revoke()
 
     def _do_read(self, thread: Thread, data: dict[str, Any]) -> None:
         if not isinstance(data.get("id"), int):

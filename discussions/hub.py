@@ -24,9 +24,10 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+
+from boost.db import database_sync_to_async
 
 if TYPE_CHECKING:
     from discussions.consumers import ThreadConsumer
@@ -187,12 +188,16 @@ class Room:
         self.gap_since = None
 
     async def recheck_rights(self) -> None:
-        users = {consumer.user_id for consumer in self.consumers}
+        """Revoke the sockets, among those present when the check began, whose person was found
+        to have lost access. A socket that joined during the database call was not checked here
+        (its own connect() checked it), so it is left alone."""
+        checked = list(self.consumers)
+        users = {consumer.user_id for consumer in checked}
         if not users:
             return
         allowed = await _users_allowed(self.thread_id, users)
-        for consumer in list(self.consumers):
-            if consumer.user_id not in allowed:
+        for consumer in checked:
+            if consumer.user_id not in allowed and consumer in self.consumers:
                 await consumer.revoke()
 
     # --- events ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.models import PageViewRestriction
 
+from boost.permissions import community_of, page_view_restrictions, restrictions_allow
 from communities.models import CommunityPage, Membership
 from communities.permissions import can_moderate, can_view_community, is_active_member, sees_all_communities
 from discussions.models import Message, Thread
@@ -21,11 +22,7 @@ from discussions.models import Message, Thread
 
 def community_for_page(page) -> CommunityPage | None:
     """The community a page sits under (itself if it is one), or None."""
-    if page is None:
-        return None
-    steplen = page.steplen
-    ancestors = [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
-    return CommunityPage.objects.filter(path__in=ancestors).order_by("depth").last()
+    return community_of(page)
 
 
 def thread_page_restrictions(thread: Thread) -> list[PageViewRestriction]:
@@ -40,48 +37,13 @@ def thread_page_restrictions(thread: Thread) -> list[PageViewRestriction]:
     return restrictions
 
 
-def page_view_restrictions(page) -> list[PageViewRestriction]:
-    """Wagtail view restrictions on ``page`` and its ancestors, in one query (none for no page)."""
-    if page is None:
-        return []
-    if page.alias_of_id is not None:
-        # An alias shares its source's restrictions; Wagtail's own look-up resolves that.
-        return list(page.get_view_restrictions().prefetch_related("groups"))
-    steplen = page.steplen
-    ancestors = [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
-    return list(PageViewRestriction.objects.filter(page__path__in=ancestors).prefetch_related("groups"))
-
-
 def page_restrictions_allow(user, thread: Thread) -> bool:
-    """Do the view restrictions on the thread's page (and its ancestors) let ``user`` see it, as
-    Wagtail's own ``accept_request`` would? Every restriction must pass.
-
-    A shared-password restriction is remembered per browser session, but discussion rights are per
-    person and are re-checked where there is no request (services, socket actions, the rights
-    watcher). So questions on a password-protected page are closed to everyone: never shown,
-    indexed, posted to or opened on a socket.
+    """Do the view restrictions on the thread's page (and its ancestors) let ``user`` see it?
+    The rule is :func:`boost.permissions.restrictions_allow`, asked without a request: discussion
+    rights are per person and re-checked where there is no browser session (services, socket
+    actions, the rights watcher), so questions on a password-protected page are closed to everyone.
     """
     return restrictions_allow(user, thread_page_restrictions(thread))
-
-
-def restrictions_allow(user, restrictions: list[PageViewRestriction]) -> bool:
-    """Do these page view restrictions all let ``user`` in (a shared password never does: see
-    :func:`page_restrictions_allow`)?"""
-    for restriction in restrictions:
-        if restriction.restriction_type == PageViewRestriction.PASSWORD:
-            return False
-        if restriction.restriction_type == PageViewRestriction.LOGIN:
-            if not user.is_authenticated:
-                return False
-        elif restriction.restriction_type == PageViewRestriction.GROUPS:
-            if not user.is_authenticated:
-                return False
-            if user.is_superuser:
-                continue
-            allowed = {group.pk for group in restriction.groups.all()}
-            if not user.groups.filter(pk__in=allowed).exists():
-                return False
-    return True
 
 
 def can_view_thread(user, thread: Thread) -> bool:

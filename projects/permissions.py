@@ -38,8 +38,14 @@ def can_view_draft(user, project: ProjectPage) -> bool:
     return can_edit_project(user, project) or can_review(user)
 
 
-def can_view_project(user, project: ProjectPage) -> bool:
-    return project.live or can_view_draft(user, project)
+def can_view_project(user, project: ProjectPage, *, request=None) -> bool:
+    """The story and everything derived from it (handover pack, data CSV, charts, attachments).
+
+    One rule for every page: :func:`boost.permissions.can_view_page` (live, view restrictions on the
+    page and its ancestors, private community, draft rights)."""
+    from boost.permissions import can_view_page
+
+    return can_view_page(user, project, request=request)
 
 
 def can_feature(user) -> bool:

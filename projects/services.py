@@ -251,7 +251,12 @@ def attach_document(*, user, project: ProjectPage, title: str, upload) -> Revisi
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ProjectError(f"The file is too big: the most it can be is {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
     title = " ".join(title.split())[:160] or upload.name
-    document = get_document_model().objects.create(title=title, file=upload, uploaded_by_user=user)
+    from boost.file_contexts import collection_for
+
+    # The write-up's own collection: its files follow the write-up's rights (boost/file_contexts.py).
+    document = get_document_model().objects.create(
+        title=title, file=upload, uploaded_by_user=user, collection=collection_for(project)
+    )
     draft = latest_draft(project)
     draft.attachments.add(ProjectAttachment(document=document, title=title))
     return draft.save_revision(user=user, log_action=True)

@@ -52,7 +52,7 @@ def _editable(request, pk: int) -> ProjectPage:
 
 def _viewable(request, pk: int) -> ProjectPage:
     project = get_object_or_404(ProjectPage, pk=pk)
-    if not permissions.can_view_project(request.user, project):
+    if not permissions.can_view_project(request.user, project, request=request):
         raise Http404
     return project
 

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "boost.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "boost.static.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Database calls from websockets run on this many threads per server process, each keeping its
+# connection (boost/db.py); HTTP requests open one per request (CONN_MAX_AGE, 0 under ASGI).
+DATABASE_ASYNC_THREADS = env("DATABASE_ASYNC_THREADS", 8, cast=int)
+DATABASE_ASYNC_CONN_MAX_AGE = env("DATABASE_ASYNC_CONN_MAX_AGE", 300, cast=int)
 
 # --- Cache, channel layer, tasks --------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
@@ -266,12 +270,22 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "boost.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "boost.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
+# Every upload is served by a view that checks the viewer's rights first (boost/files.py); nothing
+# serves MEDIA_ROOT raw. FILES_ACCEL sends the bytes through the proxy once the app has said yes:
+# "nginx" answers with X-Accel-Redirect to FILES_ACCEL_PREFIX (an `internal` location aliased to
+# MEDIA_ROOT), "sendfile" with X-Sendfile (Apache mod_xsendfile, lighttpd, Caddy); empty streams
+# the file from Django.
+FILES_ACCEL = env("FILES_ACCEL", "")
+FILES_ACCEL_PREFIX = env("FILES_ACCEL_PREFIX", "/protected-media/")
+# Document links go through Wagtail's /documents/<id>/<name> view, whose before_serve_document
+# hook (boost/wagtail_hooks.py) checks rights and sends the file the same way.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Boost"

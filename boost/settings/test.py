@@ -24,3 +24,6 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 ALLOWED_HOSTS = ["*"]
 # Rate limits stay on (they are behaviour under test) but generous enough for a test run.
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "100/m/ip,50/5m/key", "confirm_email": False}
+# Database threads for websockets close their connections after each call in tests, so the test
+# database can be flushed and dropped; the harness (bench/live_faults.py) runs them persistent.
+DATABASE_ASYNC_CONN_MAX_AGE = 0

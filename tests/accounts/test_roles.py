@@ -63,3 +63,19 @@ def test_mfa_setup_page_offers_totp_and_passkeys(client, member):
     html = client.get(reverse("mfa_index")).content.decode()
     assert "Authenticator App" in html or "authenticator app" in html.lower()
     assert "passkey" in html.lower() or "security key" in html.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_roles_without_mfa_are_sent_to_set_it_up_under_asgi():
+    """The same rule when Django runs its middleware chain async, as it does under uvicorn."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    user = user_with_role(roles.CURATOR)
+    client = AsyncClient()
+    client.force_login(user)
+    response = async_to_sync(client.get)("/admin/")
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_index")
+    anonymous = async_to_sync(AsyncClient().get)("/")
+    assert anonymous.status_code == 200

@@ -295,9 +295,25 @@ if (root) {
 
   const editorByRef = (ref) => [...editors.values()].find((editor) => editor.ref === ref);
 
-  const markRead = () => {
+  // The read marker goes to the server at most once every few seconds, however fast messages
+  // arrive (a busy thread would otherwise send one frame per message per viewer).
+  const readEvery = 3000;
+  let readTimer = null;
+  let lastRead = 0;
+  let readSent = 0;
+  const sendRead = () => {
+    readTimer = null;
+    if (document.visibilityState !== "visible") return;
     const ids = [...list.querySelectorAll("[data-message-id]")].map((el) => Number(el.dataset.messageId));
-    if (ids.length && document.visibilityState === "visible") send({ action: "read", id: Math.max(...ids) });
+    const upTo = ids.length ? Math.max(...ids) : 0;
+    if (upTo > readSent && send({ action: "read", id: upTo })) {
+      readSent = upTo;
+      lastRead = Date.now();
+    }
+  };
+  const markRead = () => {
+    if (readTimer) return;
+    readTimer = setTimeout(sendRead, Math.max(0, lastRead + readEvery - Date.now()));
   };
 
   const flushOutbox = () => {
@@ -398,6 +414,7 @@ if (root) {
         }
         if (data.client_id) {
           saveOutbox(outbox().filter((item) => item.client_id !== data.client_id));
+          if (!outbox().length && status.textContent.startsWith("Your message is not saved")) setStatus("");
           if (data.message) {
             noteVersion(data.message.version);
             apply(data.message);
@@ -417,6 +434,14 @@ if (root) {
           setEditorError(editor, data.message);
           break;
         }
+        if (data.client_id && data.retry) {
+          // Not saved yet (the server cannot reach its database): it stays in the outbox and is
+          // sent again, with the same client id, in a moment.
+          setStatus("Your message is not saved yet. Boost will try again in a moment.");
+          setTimeout(flushOutbox, 3000 + Math.random() * 2000);
+          break;
+        }
+        if (data.retry) break;
         if (data.client_id) {
           // Refused, not lost: the text goes back in the box with the reason.
           const refused = outbox().find((item) => item.client_id === data.client_id);
@@ -442,6 +467,7 @@ if (root) {
     socket.addEventListener("open", () => {
       delay = 1000;
       setStatus("");
+      readSent = 0;
       send({ action: "resume", since: floor });
       flushOutbox();
       markRead();
@@ -455,6 +481,14 @@ if (root) {
         return;
       }
       if (closedForGood) return;
+      if (event.code === 1012) {
+        // Service restart (the server is being redeployed): reconnect soon, spread out so the
+        // pages of a busy thread do not all arrive in the same instant.
+        setStatus("Reconnecting… Your draft is kept.");
+        delay = 1000;
+        setTimeout(connect, 500 + Math.random() * 2500);
+        return;
+      }
       setStatus("Connection lost. Reconnecting… Your draft is kept.");
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 15000);

@@ -1,0 +1,117 @@
+"""The one answer to "may this person see this page, and everything derived from it?".
+
+A page's rendered view, its handover pack, its data CSV, its charts, its files, the questions asked
+on it and its search entries all ask :func:`can_view_page`. It combines, in this order:
+
+1. draft rights: a page that is not live is seen only by the people who may read its draft
+   (a write-up's co-authors and reviewers; for other pages, whoever may edit it in Wagtail);
+2. Wagtail's view restrictions on the page and each of its ancestors, every one of which must pass
+   (see :func:`restrictions_allow`);
+3. the private community the page sits under, if any: its active members, curators and admins.
+
+Other modules (``projects.permissions``, ``discussions.permissions``, ``boost.files``) delegate here
+instead of repeating any part of it.
+"""
+
+from __future__ import annotations
+
+from wagtail.models import Page, PageViewRestriction
+
+
+def ancestor_paths(page: Page) -> list[str]:
+    """The tree paths of ``page`` and every ancestor (no query: they are prefixes of its path)."""
+    steplen = page.steplen
+    return [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
+
+
+def page_view_restrictions(page: Page | None) -> list[PageViewRestriction]:
+    """Wagtail view restrictions on ``page`` and its ancestors, read now (one query, two with groups).
+
+    Never cached on the page object: a socket may hold a page for hours while restrictions change.
+    No page, no restrictions."""
+    if page is None:
+        return []
+    if page.alias_of_id is not None:
+        # An alias shares its source's restrictions; Wagtail's own look-up resolves that.
+        return list(page.get_view_restrictions().prefetch_related("groups"))
+    return list(PageViewRestriction.objects.filter(page__path__in=ancestor_paths(page)).prefetch_related("groups"))
+
+
+def restrictions_allow(user, restrictions: list[PageViewRestriction], request=None) -> bool:
+    """Do these view restrictions let ``user`` in, as Wagtail's ``accept_request`` would? All must pass.
+
+    A shared-password restriction is remembered per browser session, not per person. With a
+    ``request`` it passes once that session has given the password (Wagtail's own rule); without one
+    (services, socket actions, indexing) nobody passes it, so what sits under a password is never
+    shown, indexed or sent where no browser session is asking.
+    """
+    for restriction in restrictions:
+        if restriction.restriction_type == PageViewRestriction.PASSWORD:
+            if request is None or not restriction.accept_request(request):
+                return False
+        elif restriction.restriction_type == PageViewRestriction.LOGIN:
+            if not user.is_authenticated:
+                return False
+        elif restriction.restriction_type == PageViewRestriction.GROUPS:
+            if not user.is_authenticated:
+                return False
+            if user.is_superuser:
+                continue
+            allowed = {group.pk for group in restriction.groups.all()}
+            if not _group_ids(user) & allowed:
+                return False
+    return True
+
+
+def _group_ids(user) -> set[int]:
+    return set(user.groups.values_list("pk", flat=True))
+
+
+def community_of(page: Page):
+    """The community ``page`` sits under (itself if it is one), or None. At most one query."""
+    from communities.models import CommunityPage
+
+    if page is None:
+        return None
+    if isinstance(page, CommunityPage):
+        return page
+    return CommunityPage.objects.filter(path__in=ancestor_paths(page)).order_by("depth").last()
+
+
+def may_see_draft(user, page: Page) -> bool:
+    """May ``user`` read the unpublished version of ``page``?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    from projects.models import ProjectPage
+
+    if isinstance(page, ProjectPage):
+        from projects.permissions import can_view_draft
+
+        return can_view_draft(user, page)
+    return page.permissions_for_user(user).can_edit()
+
+
+def can_view_page(user, page: Page, *, request=None) -> bool:
+    """May ``user`` see ``page`` and everything derived from it (files, CSV, charts, handover, questions)?
+
+    Pass ``request`` when there is one, so a password a browser session has given counts.
+    """
+    if page is None:
+        return False
+    if not page.live:
+        return may_see_draft(user, page)
+    if _live_page_allows(user, page, request):
+        return True
+    # The story's own authors and reviewers still see it when a restriction keeps others out.
+    from projects.models import ProjectPage
+
+    return isinstance(page, ProjectPage) and may_see_draft(user, page)
+
+
+def _live_page_allows(user, page: Page, request) -> bool:
+    from communities.permissions import can_view_community
+
+    if not restrictions_allow(user, page_view_restrictions(page), request):
+        return False
+    community = community_of(page)
+    return community is None or can_view_community(user, community)
