@@ -86,11 +86,20 @@ RULE_TEXT: dict[Rule, str] = {
     Rule.TWO_OF_THREE: "two of three close to a limit",
 }
 
+# Sizes in SVG units. The chart is drawn 600 units wide, the width of the write-up's text
+# column on a desktop, where one unit is one CSS pixel: text is the body size (16px) and
+# tick labels 14px. The stylesheet never lets the chart shrink below 528px (text then
+# 14px and 12.3px); a narrower screen scrolls it sideways (see projects.css).
+WIDTH = 600
+HEIGHT = 340
+TEXT_SIZE = 16
+TICK_SIZE = 14
+CHAR_WIDTH = 0.55 * TEXT_SIZE  # an average Arial character, to lay out the legend
 MARGIN_LEFT = 64
-MARGIN_RIGHT = 104
-MARGIN_TOP = 44
-MARGIN_BOTTOM = 72
-LABEL_GAP = 13
+MARGIN_RIGHT = 128
+MARGIN_TOP = 60
+LEGEND_ROW = 24
+LABEL_GAP = 18
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -225,9 +234,14 @@ def _legend_marker(kind: Classification, x: float, y: float) -> str:
     return _shape(kind, x, y, attributes, LEGEND_LABELS[kind])
 
 
-def _point_label(result: SpcResult, point: PointResult, unit: str) -> str:
+def _stat_decimals(decimals: int | None) -> int | None:
+    """Statistics (centre lines, limits) get one decimal more than the data."""
+    return None if decimals is None else decimals + 1
+
+
+def _point_label(result: SpcResult, point: PointResult, unit: str, decimals: int | None) -> str:
     when = format_date(point.date, with_day=result.shows_day)
-    text = f"{when}: {format_value(point.value, unit)}"
+    text = f"{when}: {format_value(point.value, unit, decimals=decimals)}"
     if point.classification is Classification.COMMON_CAUSE:
         return f"{text}, common cause"
     kind = {
@@ -252,7 +266,9 @@ def _spread_labels(wanted: list[float], top: float, bottom: float) -> list[float
     return placed
 
 
-def _description(result: SpcResult, title: str, unit: str, annotations: Sequence[tuple[date, str]]) -> str:
+def _description(
+    result: SpcResult, title: str, unit: str, annotations: Sequence[tuple[date, str]], decimals: int | None
+) -> str:
     if not result.points:
         return f"{title}: no data yet."
     with_day = result.shows_day
@@ -266,14 +282,17 @@ def _description(result: SpcResult, title: str, unit: str, annotations: Sequence
     ]
     for phase in result.phases:
         scope = "All points" if len(result.phases) == 1 else f"From {format_date(phase.start_date, with_day=with_day)}"
-        text = f"{scope}: {centre} {format_value(phase.centre, unit)}"
+        stats = _stat_decimals(decimals)
+        text = f"{scope}: {centre} {format_value(phase.centre, unit, decimals=stats)}"
         if phase.ucl is not None and phase.lcl is not None:
-            text += f", process limits {format_value(phase.lcl, unit)} to {format_value(phase.ucl, unit)}"
+            low, high = format_value(phase.lcl, unit, decimals=stats), format_value(phase.ucl, unit, decimals=stats)
+            text += f", process limits {low} to {high}"
             if phase.trial:
                 text += f" (trial limits: {phase.baseline_size} baseline points)"
         sentences.append(text + ".")
     sentences.append(
-        f"Latest value {format_value(latest.value, unit)} ({format_date(latest.date, with_day=with_day)})."
+        f"Latest value {format_value(latest.value, unit, decimals=decimals)} "
+        f"({format_date(latest.date, with_day=with_day)})."
     )
     if result.target is not None:
         sentences.append(f"Target {format_value(result.target, unit)}.")
@@ -281,7 +300,7 @@ def _description(result: SpcResult, title: str, unit: str, annotations: Sequence
         sentences.append(f"{VARIATION_ICON_LABELS[result.variation_icon]}.")
     if result.assurance_icon is not None:
         sentences.append(f"{ASSURANCE_ICON_LABELS[result.assurance_icon]}.")
-    found = signals_text(result, unit=unit)
+    found = signals_text(result, unit=unit, decimals=decimals)
     if found:
         sentences.append("Signals: " + "; ".join(found) + ".")
     else:
@@ -309,27 +328,31 @@ def render_svg(
     title: str,
     unit: str = "",
     annotations: Sequence[tuple[date, str]] = (),
-    width: int = 720,
-    height: int = 360,
+    width: int = WIDTH,
+    height: int = HEIGHT,
     id_prefix: str | None = None,
+    decimals: int | None = None,
 ) -> str:
     """Render ``result`` as an accessible, self-contained SVG string.
 
     ``annotations`` are ``(date, label)`` pairs drawn as labelled vertical markers
     (the x axis widens to include them). ``id_prefix`` overrides the generated element
-    ids when a page needs stable ones.
+    ids when a page needs stable ones. ``decimals`` is the data's precision (see
+    :func:`projects.spc.data_decimals`): values are shown with it, centre lines and
+    limits with one decimal more; ``None`` keeps :func:`~projects.spc.format_value`'s
+    own rounding.
     """
     if width < 240 or height < 160:
         raise ValueError("the chart needs at least 240 by 160 pixels")
     annotations = sorted(annotations, key=lambda item: item[0])
     chart_id = re.sub(r"[^A-Za-z0-9_-]", "-", id_prefix or "") or _chart_id(result, title, annotations)
-    description = _description(result, title, unit, annotations)
+    description = _description(result, title, unit, annotations, decimals)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'class="spc-chart spc-chart--{result.kind}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
-        f'font-family="{FONT}" font-size="12">'
+        f'font-family="{FONT}" font-size="{TEXT_SIZE}">'
         f'<title id="{chart_id}-title">{_clean(title)}</title>'
         f'<desc id="{chart_id}-desc">{_clean(description)}</desc>'
     )
@@ -346,7 +369,7 @@ def render_svg(
             "No data yet",
         )
         return f"{head}{empty}</svg>"
-    body = _plot(result, unit, annotations, width, height)
+    body = _plot(result, unit, annotations, width, height, decimals)
     return f"{head}{body}</svg>"
 
 
@@ -356,8 +379,10 @@ def _plot(
     annotations: Sequence[tuple[date, str]],
     width: int,
     height: int,
+    decimals: int | None,
 ) -> str:
     points = result.points
+    legend, legend_rows = _legend(result, width, height)
     levels = [p.value for p in points]
     for phase in result.phases:
         levels += [v for v in (phase.centre, phase.ucl, phase.lcl) if v is not None]
@@ -369,7 +394,7 @@ def _plot(
         left=MARGIN_LEFT,
         right=width - MARGIN_RIGHT,
         top=MARGIN_TOP,
-        bottom=height - MARGIN_BOTTOM,
+        bottom=height - 44 - LEGEND_ROW * legend_rows,
         first_day=first_day,
         last_day=last_day,
         low=ticks[0],
@@ -399,9 +424,10 @@ def _plot(
                 {
                     "class": "tick-label tick-label--y",
                     "x": frame.left - 8,
-                    "y": y + 4,
+                    "y": y + 5,
                     "text-anchor": "end",
                     "fill": TEXT,
+                    "font-size": TICK_SIZE,
                 },
                 _clean(format_value(tick, _short_unit(unit))),
             )
@@ -450,7 +476,7 @@ def _plot(
             )
         )
 
-    most = max(2, int((frame.right - frame.left) // 84))
+    most = max(2, int((frame.right - frame.left) // 90))
     step = max(1, math.ceil(len(points) / most))
     for point in points[::step]:
         x = frame.x(point.date)
@@ -473,9 +499,10 @@ def _plot(
                 {
                     "class": "tick-label tick-label--x",
                     "x": x,
-                    "y": frame.bottom + 19,
+                    "y": frame.bottom + 21,
                     "text-anchor": "middle",
                     "fill": TEXT,
+                    "font-size": TICK_SIZE,
                 },
                 _clean(format_date(point.date, with_day=with_day)),
             )
@@ -572,26 +599,28 @@ def _plot(
                 point,
                 frame.x(point.date),
                 frame.y(point.value),
-                _point_label(result, point, unit),
+                _point_label(result, point, unit, decimals),
             )
         )
 
     parts += _annotations(annotations, frame, with_day)
-    parts += _right_labels(result, frame, unit)
-    parts += _legend(result, height)
+    parts += _right_labels(result, frame, unit, decimals)
+    parts.append(legend)
     return "".join(parts)
 
 
 def _annotations(annotations: Sequence[tuple[date, str]], frame: _Frame, with_day: bool) -> list[str]:
+    """Each change as a dashed vertical line, labelled above the plot (two rows when close)."""
     parts = []
     last_x = -math.inf
     row = 0
     for when, label in annotations:
         x = frame.x(when)
-        row = (1 - row) if x - last_x < 150 else 0
+        row = (1 - row) if x - last_x < 220 else 0
         last_x = x
-        shown = label if len(label) <= 32 else label[:31].rstrip() + "…"
-        near_right = x > frame.right - 120
+        shown = label if len(label) <= 24 else label[:23].rstrip() + "…"
+        near_right = x > frame.right - 160
+        top = frame.top - 4 - 20 * row
         parts.append(
             _element(
                 "g",
@@ -601,20 +630,20 @@ def _annotations(annotations: Sequence[tuple[date, str]], frame: _Frame, with_da
                     {
                         "x1": x,
                         "x2": x,
-                        "y1": frame.top - 6 - 13 * row,
+                        "y1": top,
                         "y2": frame.bottom,
                         "stroke": ANNOTATION,
-                        "stroke-dasharray": "3 3",
+                        "stroke-width": 1.5,
+                        "stroke-dasharray": "4 3",
                     },
                 )
                 + _element(
                     "text",
                     {
-                        "x": x - 3 if near_right else x + 3,
-                        "y": frame.top - 10 - 13 * row,
+                        "x": x - 4 if near_right else x + 4,
+                        "y": top - 4,
                         "text-anchor": "end" if near_right else "start",
                         "fill": TEXT,
-                        "font-size": 11,
                     },
                     f"<title>{_clean(format_date(when, with_day=with_day))}: {_clean(label)}</title>{_clean(shown)}",
                 ),
@@ -623,19 +652,21 @@ def _annotations(annotations: Sequence[tuple[date, str]], frame: _Frame, with_da
     return parts
 
 
-def _right_labels(result: SpcResult, frame: _Frame, unit: str) -> list[str]:
+def _right_labels(result: SpcResult, frame: _Frame, unit: str, decimals: int | None) -> list[str]:
     unit = _short_unit(unit)
+    stats = _stat_decimals(decimals)
     phase = result.phases[-1]
     centre = "Median" if result.kind is ChartKind.RUN else "Mean"
-    labels: list[tuple[str, float, str]] = [("centre", phase.centre, f"{centre} {format_value(phase.centre, unit)}")]
-    trial = " (trial)" if phase.trial else ""
+    labels: list[tuple[str, float, str]] = [
+        ("centre", phase.centre, f"{centre} {format_value(phase.centre, unit, decimals=stats)}")
+    ]
     if phase.ucl is not None and phase.lcl is not None:
-        labels.append(("ucl", phase.ucl, f"UCL {format_value(phase.ucl, unit)}{trial}"))
-        labels.append(("lcl", phase.lcl, f"LCL {format_value(phase.lcl, unit)}{trial}"))
+        labels.append(("ucl", phase.ucl, f"UCL {format_value(phase.ucl, unit, decimals=stats)}"))
+        labels.append(("lcl", phase.lcl, f"LCL {format_value(phase.lcl, unit, decimals=stats)}"))
     if result.target is not None:
         labels.append(("target", result.target, f"Target {format_value(result.target, unit)}"))
-    wanted = [frame.y(level) + 4 for _, level, _ in labels]
-    placed = _spread_labels(wanted, frame.top, frame.bottom + 4)
+    wanted = [frame.y(level) + 5 for _, level, _ in labels]
+    placed = _spread_labels(wanted, frame.top, frame.bottom + 5)
     return [
         _element(
             "text",
@@ -644,7 +675,6 @@ def _right_labels(result: SpcResult, frame: _Frame, unit: str) -> list[str]:
                 "x": frame.right + 6,
                 "y": y,
                 "fill": TARGET if name == "target" else TEXT,
-                "font-size": 11,
             },
             _clean(text),
         )
@@ -652,44 +682,64 @@ def _right_labels(result: SpcResult, frame: _Frame, unit: str) -> list[str]:
     ]
 
 
-def _legend(result: SpcResult, height: int) -> list[str]:
+def _legend(result: SpcResult, width: int, height: int) -> tuple[str, int]:
+    """The legend as one ``<g>``, wrapped into as many rows as the width needs, and that count."""
     present = {p.classification for p in result.points}
-    parts = []
-    x = float(MARGIN_LEFT)
-    y = height - 18
+    items: list[tuple[float, object]] = []
     for kind in Classification:
         if kind in present:
-            parts.append(_legend_marker(kind, x + 6, y - 4))
-            parts.append(_legend_text(LEGEND_LABELS[kind], x + 16, y))
-            x += 26 + 6.2 * len(LEGEND_LABELS[kind])
+            items.append((26 + CHAR_WIDTH * len(LEGEND_LABELS[kind]), kind))
     lines = [("Median" if result.kind is ChartKind.RUN else "Mean", TEXT, "")]
     if any(p.ucl is not None for p in result.phases):
         trial = any(p.trial for p in result.phases)
-        label = "Process limits (trial)" if trial else "Process limits"
-        lines.append((label, LIMIT, "2 3" if trial else "6 4"))
+        lines.append(("Process limits (trial)" if trial else "Process limits", LIMIT, "2 3" if trial else "6 4"))
     if result.target is not None:
         lines.append(("Target", TARGET, "8 3 2 3"))
-    for label, colour, dash in lines:
-        style: dict[str, str | float] = {"stroke": colour, "stroke-width": 1.5}
-        if dash:
-            style["stroke-dasharray"] = dash
-        parts.append(
-            _element(
-                "line",
-                {"class": "legend-line", "x1": x, "x2": x + 18, "y1": y - 4, "y2": y - 4} | style,
-            )
-        )
-        parts.append(_legend_text(label, x + 22, y))
-        x += 32 + 6.2 * len(label)
-    return [_element("g", {"class": "legend"}, "".join(parts))]
+    for line in lines:
+        items.append((36 + CHAR_WIDTH * len(line[0]), line))
+    rows: list[list[tuple[float, object]]] = [[]]
+    used = 0.0
+    for item in items:
+        if rows[-1] and used + item[0] > width - 8 - MARGIN_LEFT / 2:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(item)
+        used += item[0] + 12
+    parts = []
+    for number, row in enumerate(rows):
+        x = MARGIN_LEFT / 2
+        y = height - 12 - LEGEND_ROW * (len(rows) - 1 - number)
+        for item_width, item in row:
+            if isinstance(item, Classification):
+                parts.append(_legend_marker(item, x + 6, y - 5))
+                parts.append(_legend_text(LEGEND_LABELS[item], x + 16, y))
+            else:
+                label, colour, dash = item  # type: ignore[misc]
+                style: dict[str, str | float] = {"stroke": colour, "stroke-width": 2}
+                if dash:
+                    style["stroke-dasharray"] = dash
+                parts.append(
+                    _element(
+                        "line",
+                        {"class": "legend-line", "x1": x, "x2": x + 24, "y1": y - 5, "y2": y - 5} | style,
+                    )
+                )
+                parts.append(_legend_text(label, x + 30, y))
+            x += item_width + 12
+    return _element("g", {"class": "legend"}, "".join(parts)), len(rows)
 
 
 def _legend_text(label: str, x: float, y: float) -> str:
-    return _element("text", {"x": x, "y": y, "fill": TEXT, "font-size": 11}, _clean(label))
+    return _element("text", {"x": x, "y": y, "fill": TEXT}, _clean(label))
 
 
 # --- icons ---------------------------------------------------------------------------
 
+# Making Data Count's icon language: a coloured ring (grey common cause, blue improvement,
+# orange concern, purple neither) round a small run chart; special-cause icons end in coloured
+# dots that climb to an "H" or fall to an "L"; assurance icons show a dashed target line with
+# the run above it ("P", passing), below it ("F", failing) or across it ("?", hit and miss).
+# Letters are drawn in the text colour so they keep a 4.5:1 contrast whatever the ring.
 _ICON_STYLE: dict[str, tuple[str, str]] = {
     VariationIcon.COMMON_CAUSE: (COLOURS[Classification.COMMON_CAUSE], ""),
     VariationIcon.IMPROVEMENT_HIGH: (COLOURS[Classification.IMPROVEMENT], "H"),
@@ -702,42 +752,67 @@ _ICON_STYLE: dict[str, tuple[str, str]] = {
     AssuranceIcon.CONSISTENTLY_FAIL: (COLOURS[Classification.CONCERN], "F"),
     AssuranceIcon.HIT_AND_MISS: (COLOURS[Classification.COMMON_CAUSE], "?"),
 }
+_ICON_X = (11, 15.5, 20, 24.5, 29, 33.5, 38)
+_FLAT = (27, 24, 28, 25, 27, 24, 26)
+
+
+def _icon_run(heights: Sequence[float], colours: Sequence[str]) -> str:
+    path = " ".join(f"{x},{y}" for x, y in zip(_ICON_X, heights, strict=True))
+    line = _element("polyline", {"points": path, "fill": "none", "stroke": DATA_LINE, "stroke-width": 1.2})
+    dots = "".join(
+        _element("circle", {"cx": x, "cy": y, "r": 2.4, "fill": colour})
+        for x, y, colour in zip(_ICON_X, heights, colours, strict=True)
+    )
+    return line + dots
+
+
+def _icon_art(key: str, colour: str, letter: str) -> str:
+    grey = COLOURS[Classification.COMMON_CAUSE]
+    letter_at = {"H": 17, "L": 41, "P": 20, "F": 20, "?": 20}
+    if isinstance(key, AssuranceIcon) or key in {icon.value for icon in AssuranceIcon}:
+        heights = {
+            AssuranceIcon.CONSISTENTLY_PASS: (28, 26, 29, 27, 28, 26, 27),
+            AssuranceIcon.CONSISTENTLY_FAIL: (37, 35, 38, 36, 37, 35, 36),
+            AssuranceIcon.HIT_AND_MISS: (28, 36, 30, 37, 29, 35, 31),
+        }[AssuranceIcon(key)]
+        target = _element(
+            "line",
+            {"x1": 8, "x2": 40, "y1": 32, "y2": 32, "stroke": TARGET, "stroke-width": 1.5, "stroke-dasharray": "3 2"},
+        )
+        art = target + _icon_run(heights, [grey] * 7)
+    elif not letter:
+        art = _icon_run(_FLAT, [grey] * 7)
+    else:
+        rising = letter == "H"
+        heights = (29, 26, 30, 27, 24, 21, 18) if rising else (19, 22, 18, 21, 24, 27, 30)
+        art = _icon_run(heights, [grey] * 4 + [colour] * 3)
+    if letter:
+        art += _element(
+            "text",
+            {
+                "x": 24,
+                "y": letter_at[letter],
+                "text-anchor": "middle",
+                "font-size": 11 if letter in "HL" else 13,
+                "font-weight": "bold",
+                "fill": TEXT,
+            },
+            letter,
+        )
+    return art
 
 
 def _icon(key: str, label: str, size: int) -> str:
     colour, letter = _ICON_STYLE[key]
     ring = _element(
         "circle",
-        {"cx": 24, "cy": 24, "r": 21, "fill": "#FFFFFF", "stroke": colour, "stroke-width": 4},
+        {"cx": 24, "cy": 24, "r": 21.5, "fill": "#FFFFFF", "stroke": colour, "stroke-width": 3},
     )
-    if letter:
-        mark = _element(
-            "text",
-            {
-                "x": 24,
-                "y": 32,
-                "text-anchor": "middle",
-                "font-size": 22,
-                "font-weight": "bold",
-                "fill": TEXT if colour == COLOURS[Classification.CONCERN] else colour,
-            },
-            letter,
-        )
-    else:
-        mark = _element(
-            "polyline",
-            {
-                "points": "10,26 16,20 22,28 28,18 34,27 38,22",
-                "fill": "none",
-                "stroke": colour,
-                "stroke-width": 3,
-            },
-        )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'class="spc-icon spc-icon--{key}" width="{size}" height="{size}" '
-        f'viewBox="0 0 48 48" aria-label="{_clean(label)}">'
-        f"<title>{_clean(label)}</title>{ring}{mark}</svg>"
+        f'viewBox="0 0 48 48" aria-label="{_clean(label)}" font-family="{FONT}">'
+        f"<title>{_clean(label)}</title>{ring}{_icon_art(key, colour, letter)}</svg>"
     )
 
 

@@ -311,8 +311,21 @@ def load(context: DemoContext) -> None:
                 "definition": "Patients on the skin cancer PTL beyond day 62 of the pathway at the month-end snapshot.",
                 "unit": "patients",
                 "better": "lower",
-                "data": list(zip(cancer_months, _series(1200, 100, 24, 6, 45, seed=4), strict=True)),
+                # Six months at about 1,200, the fall once the zero-day list started, then nine
+                # months holding at about 100. One phase would give limits that fit neither
+                # level, so the limits are recalculated at the change and again once it settled.
+                "data": list(
+                    zip(
+                        cancer_months,
+                        _series(1200, 100, 15, 6, 45, seed=4) + _series(100, 100, 9, 9, 12, seed=5),
+                        strict=True,
+                    )
+                ),
                 "annotations": [(date(2023, 1, 1), "Zero-day PTL starts")],
+                "phases": [
+                    (date(2023, 1, 1), "Zero-day PTL starts"),
+                    (date(2023, 10, 1), "New steady state: limits recalculated"),
+                ],
             }
         ],
     )

@@ -53,18 +53,22 @@ def refresh_measure(measure: Measure) -> Measure:
     result = analyse_measure(measure, points, annotations, [phase.start_date for phase in phases])
     unit = measure.unit
     title = measure.name
+    # The data's precision: values shown with it, centre lines and limits with one more decimal.
+    decimals = spc.data_decimals(point.value for point in points)
     measure.chart_svg = render_svg(
         result,
         title=title,
         unit=unit,
         annotations=[(annotation.date, annotation.label) for annotation in annotations],
         id_prefix=f"measure-{measure.pk}",
+        decimals=decimals,
     )
-    measure.headline = spc.headline(result, title=title, unit=unit)[:300]
+    measure.headline = spc.headline(result, title=title, unit=unit, decimals=decimals)[:300]
     measure.status = status_of(result)
     measure.sustained_improvement = measure.status == "sustained improvement"
     measure.n_points = len(points)
-    measure.analysis = _analysis_json(result, unit, phases)
+    measure.analysis = _analysis_json(result, unit, phases, decimals)
+    measure.analysis["rebase_offers"] = rebase_offers(result, annotations, phases)
     measure.save(
         update_fields=[
             "chart_svg",
@@ -79,19 +83,42 @@ def refresh_measure(measure: Measure) -> Measure:
     return measure
 
 
-def _analysis_json(result: spc.SpcResult, unit: str, phases) -> dict[str, Any]:
+def rebase_offers(result: spc.SpcResult, annotations, phases) -> list[dict[str, Any]]:
+    """Annotated changes followed by a sustained shift and not yet a phase: the editor offers to
+    recalculate the limits from each (see ``projects.spc.shift_after``)."""
+    offers = []
+    starts = {phase.start_date for phase in phases}
+    for annotation in annotations:
+        shift = spc.shift_after(result, annotation.date)
+        if shift is None or annotation.date in starts:
+            continue
+        offers.append(
+            {
+                "annotation": annotation.pk,
+                "label": annotation.label,
+                "date_label": spc.format_date(annotation.date, with_day=True),
+                "points": len(shift.indices),
+                "where": "above" if shift.side is spc.Side.HIGH else "below",
+                "from_label": spc.format_date(shift.start_date, with_day=result.shows_day),
+            }
+        )
+    return offers
+
+
+def _analysis_json(result: spc.SpcResult, unit: str, phases, decimals: int) -> dict[str, Any]:
     phase = result.latest_phase
+    stats = decimals + 1
     rows = []
     for point in result.points:
         rows.append(
             {
                 "date": point.date.isoformat(),
                 "date_label": spc.format_date(point.date, with_day=result.shows_day),
-                "value": spc.format_value(point.value, unit),
+                "value": spc.format_value(point.value, unit, decimals=decimals),
                 "raw": point.value,
-                "centre": spc.format_value(round(point.centre, 2), unit),
-                "ucl": "" if point.ucl is None else spc.format_value(round(point.ucl, 2), unit),
-                "lcl": "" if point.lcl is None else spc.format_value(round(point.lcl, 2), unit),
+                "centre": spc.format_value(point.centre, unit, decimals=stats),
+                "ucl": "" if point.ucl is None else spc.format_value(point.ucl, unit, decimals=stats),
+                "lcl": "" if point.lcl is None else spc.format_value(point.lcl, unit, decimals=stats),
                 "classification": point.classification.value,
                 "classification_label": CLASS_LABELS[point.classification],
                 "rules": ", ".join(RULE_LABELS[rule] for rule in point.rules),
@@ -103,7 +130,7 @@ def _analysis_json(result: spc.SpcResult, unit: str, phases) -> dict[str, Any]:
         "trial_limits": bool(phase and phase.trial),
         "n_phases": len(result.phases),
         "phase_labels": [p.label for p in phases if p.label],
-        "signals": spc.signals_text(result, unit=unit),
+        "signals": spc.signals_text(result, unit=unit, decimals=decimals),
         "variation_icon": result.variation_icon.value if result.variation_icon else "",
         "variation_label": spc.VARIATION_ICON_LABELS[result.variation_icon] if result.variation_icon else "",
         "variation_svg": render_variation_icon(result.variation_icon, size=40),

@@ -463,6 +463,31 @@ def add_phase(*, user, measure: Measure, start: date, label: str = "") -> Phase:
 
 
 @transaction.atomic
+def rebase_at_annotation(*, user, annotation: Annotation) -> Phase:
+    """Recalculate the limits from an annotated change: a new phase from its first value.
+
+    The phase starts at the first value on or after the change's date (a change made mid-month
+    shows in the next month's value) and takes the change's label. The editor offers this when
+    the change was followed by a sustained shift (``projects.spc.shift_after``), but an author may
+    choose it for any change that has values after it.
+    """
+    measure = annotation.measure
+    _require_editor(user, measure.project)
+    start = (
+        DataPoint.objects.filter(measure=measure, date__gte=annotation.date)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if start is None:
+        raise ProjectError(
+            f"There are no values on or after {annotation.date:%-d %B %Y} yet: add data before recalculating "
+            "the limits from this change."
+        )
+    return add_phase(user=user, measure=measure, start=start, label=annotation.label)
+
+
+@transaction.atomic
 def delete_phase(*, user, phase: Phase) -> None:
     measure = phase.measure
     _require_editor(user, measure.project)

@@ -170,9 +170,11 @@ __all__ = [
     "VariationIcon",
     "analyse",
     "choose_chart",
+    "data_decimals",
     "format_date",
     "format_value",
     "headline",
+    "shift_after",
     "signals_text",
 ]
 
@@ -862,6 +864,41 @@ def _change_since_previous_phase(
     return _signal(Rule.SHIFT, side, indices, len(bounds) - 1, dates, better, True)
 
 
+def shift_after(result: SpcResult, when: date) -> Signal | None:
+    """The sustained shift that followed a change on ``when``, or ``None``.
+
+    This is the evidence for "recalculate the limits from this change" (MDC practice: a
+    new phase after a change that moved the process). The change's first point is the
+    first on or after ``when``; it must not already start a phase nor be its phase's
+    first point. The points of that phase before the change give a centre line (their
+    mean on an XmR chart, computed as the limits are; their median on a run chart); the
+    points after the change that are still on one side of it at the phase's end must
+    be a shift (7 points, 6 on a run chart, where points on the median are skipped):
+    the process moved after the change and has stayed moved.
+    """
+    start = next((p.index for p in result.points if p.date >= when), None)
+    if start is None:
+        return None
+    phase = result.phases[result.points[start].phase]
+    if start == phase.start:
+        return None
+    before = [result.points[i].value for i in range(phase.start, start)]
+    after = [result.points[i].value for i in range(start, phase.end + 1)]
+    run_chart = result.kind is ChartKind.RUN
+    centre: float = float(median(before)) if run_chart else _r_mean(before)
+    needed = RUN_SHIFT_POINTS if run_chart else XMR_SHIFT_POINTS
+    runs = _shift_runs(after, centre, needed, run_chart)
+    if not runs:
+        return None
+    side, local = runs[-1]
+    tail = after[local[-1] + 1 :]
+    if tail and (not run_chart or any(v != centre for v in tail)):
+        return None
+    indices = tuple(start + i for i in local)
+    dates = [p.date for p in result.points]
+    return _signal(Rule.SHIFT, side, indices, phase.index, dates, result.better, True)
+
+
 # --- icons ---------------------------------------------------------------------------
 
 
@@ -917,16 +954,22 @@ def format_date(when: date, *, with_day: bool = False) -> str:
     return f"{when.day} {month}" if with_day else month
 
 
-def format_value(value: float, unit: str = "") -> str:
+def format_value(value: float, unit: str = "", *, decimals: int | None = None) -> str:
     """A number as a reader expects it: ``1,234``, ``12.5``, ``0.0123``, ``45%``.
 
-    Whole numbers get thousands separators and no decimals; other numbers of 1 or more
-    get at most two decimals; smaller ones three significant figures. ``%`` is appended,
-    currency symbols are prefixed (pence always shown: ``£3.20``), any other unit
-    follows after a space.
+    With ``decimals`` the number has exactly that many decimals (``808.2``, ``667.3``), so
+    a column of values, or a set of limits, reads consistently. Without it, whole numbers
+    get thousands separators and no decimals; other numbers of 1 or more get at most two
+    decimals; smaller ones three significant figures. ``%`` is appended, currency symbols
+    are prefixed (pence always shown: ``£3.20``, unless ``decimals`` says otherwise), any
+    other unit follows after a space.
     """
     unit = unit.strip()
-    if value == int(value):
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+        if text.lstrip("-").strip("0.,") == "":
+            text = text.lstrip("-")  # never "-0.0"
+    elif value == int(value):
         text = f"{int(value):,}"
     elif unit in _PREFIX_UNITS:
         text = f"{value:,.2f}"
@@ -943,12 +986,36 @@ def format_value(value: float, unit: str = "") -> str:
     return f"{text} {unit}"
 
 
+def data_decimals(values: Iterable[float | int | Decimal]) -> int:
+    """The precision of a series: the most decimals any value has (at most 4).
+
+    Values are shown with this many decimals and statistics (centre lines, limits) with
+    one more, the usual convention for quantities computed from the data (Wheeler).
+    """
+    most = 0
+    for value in values:
+        exponent = Decimal(str(value)).normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            most = max(most, -exponent)
+    return min(most, 4)
+
+
 def _when(result: SpcResult, when: date) -> str:
     return format_date(when, with_day=result.shows_day)
 
 
 def _span(result: SpcResult, signal: Signal) -> str:
     return f"from {_when(result, signal.start_date)} to {_when(result, signal.end_date)}"
+
+
+def _run_dates(result: SpcResult, signal: Signal) -> str:
+    if signal.start == signal.end:
+        return _when(result, signal.start_date)
+    return f"{_when(result, signal.start_date)} to {_when(result, signal.end_date)}"
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 _CLASS_TEXT = {
@@ -959,7 +1026,7 @@ _CLASS_TEXT = {
 }
 
 
-def _describe(result: SpcResult, signal: Signal, unit: str) -> str:
+def _describe(result: SpcResult, signal: Signal, unit: str, decimals: int | None) -> str:
     centre = "median" if result.kind is ChartKind.RUN else "mean"
     where = "above" if signal.side is Side.HIGH else "below"
     count = len(signal.indices)
@@ -968,7 +1035,7 @@ def _describe(result: SpcResult, signal: Signal, unit: str) -> str:
         point = result.points[signal.start]
         preposition = "on" if result.shows_day else "in"
         text = (
-            f"Outside the limits: {format_value(point.value, unit)} {preposition} "
+            f"Outside the limits: {format_value(point.value, unit, decimals=decimals)} {preposition} "
             f"{_when(result, point.date)} is {where} the {limit} process limit"
         )
     elif signal.rule is Rule.BEYOND_LIMIT:
@@ -989,14 +1056,47 @@ def _describe(result: SpcResult, signal: Signal, unit: str) -> str:
     return f"{text} ({_CLASS_TEXT[signal.classification]})"
 
 
-def signals_text(result: SpcResult, *, unit: str = "") -> list[str]:
-    """Plain-English descriptions of every signal, in date order.
+def _describe_group(result: SpcResult, group: list[Signal], unit: str, decimals: int | None) -> str:
+    """One line for several runs of one rule on one side in one phase."""
+    first = group[0]
+    centre = "median" if result.kind is ChartKind.RUN else "mean"
+    where = "above" if first.side is Side.HIGH else "below"
+    limit = "upper" if first.side is Side.HIGH else "lower"
+    count = sum(len(s.indices) for s in group)
+    runs = _listed([_run_dates(result, s) for s in group])
+    if first.rule is Rule.BEYOND_LIMIT:
+        text = f"Outside the limits: {count} points {where} the {limit} process limit, {runs}"
+    elif first.rule is Rule.SHIFT:
+        text = f"Shift: {len(group)} runs of 7 or more points {where} the {centre}, {runs}"
+        if result.kind is ChartKind.RUN:
+            text = f"Shift: {len(group)} runs of 6 or more points {where} the {centre}, {runs}"
+    elif first.rule is Rule.TREND:
+        direction = "increasing" if first.side is Side.HIGH else "decreasing"
+        text = f"Trend: {len(group)} runs of points in a row {direction}, {runs}"
+    else:
+        text = f"Close to the {limit} limit: {count} points beyond two-thirds of the way to it, {runs}"
+    return f"{text} ({_CLASS_TEXT[first.classification]})"
 
-    When limits were recalculated and the latest phase's closing points all sit on one
-    side of the previous phase's centre line, a final line says so. An empty list means
-    no signals (common cause variation only).
+
+def signals_text(result: SpcResult, *, unit: str = "", decimals: int | None = None) -> list[str]:
+    """Plain-English descriptions of the signals, grouped: one line per rule and side.
+
+    Lines come phase by phase, in date order; within a phase, rules in precedence order
+    (outside the limits, trend, two of three, shift), so a reader meets the strongest
+    evidence first. Runs of the same rule on the same side of one phase share a line
+    that lists each run's dates. When limits were recalculated and the latest phase's
+    closing points all sit on one side of the previous phase's centre line, a final line
+    says so. An empty list means no signals (common cause variation only).
     """
-    lines = [_describe(result, signal, unit) for signal in result.signals]
+    groups: dict[tuple[int, int, Side], list[Signal]] = {}
+    for signal in sorted(result.signals, key=lambda s: (s.phase, RULE_PRECEDENCE.index(s.rule), s.start)):
+        groups.setdefault((signal.phase, RULE_PRECEDENCE.index(signal.rule), signal.side), []).append(signal)
+    lines = [
+        _describe(result, group[0], unit, decimals)
+        if len(group) == 1
+        else _describe_group(result, group, unit, decimals)
+        for group in groups.values()
+    ]
     change = result.change_since_previous_phase
     if change is not None:
         centre = "median" if result.kind is ChartKind.RUN else "mean"
@@ -1037,7 +1137,7 @@ def _status(result: SpcResult) -> str:
     return "no significant change"
 
 
-def headline(result: SpcResult, *, title: str, unit: str = "") -> str:
+def headline(result: SpcResult, *, title: str, unit: str = "", decimals: int | None = None) -> str:
     """A write-up headline derived from the data, e.g. ``"Waiting list: 803 → 270, …"``.
 
     The numbers are the first and the latest values. The status is the first that holds:
@@ -1059,6 +1159,8 @@ def headline(result: SpcResult, *, title: str, unit: str = "") -> str:
         return f"{prefix}no data yet"
     first, latest = result.points[0], result.points[-1]
     if len(result.points) == 1:
-        return f"{prefix}{format_value(first.value, unit)}"
-    numbers = f"{format_value(first.value, unit)} → {format_value(latest.value, unit)}"
+        return f"{prefix}{format_value(first.value, unit, decimals=decimals)}"
+    numbers = (
+        f"{format_value(first.value, unit, decimals=decimals)} → {format_value(latest.value, unit, decimals=decimals)}"
+    )
     return f"{prefix}{numbers}, {_status(result)}"

@@ -25,6 +25,12 @@ urlpatterns = [
         name="measure_delete_item",
     ),
     path("<id:pk>/measures/<id:measure_pk>/data.csv", views.measure_csv, name="measure_csv"),
+    path("<id:pk>/measures/<id:measure_pk>/chart.svg", views.measure_chart, name="measure_chart"),
+    path(
+        "<id:pk>/measures/<id:measure_pk>/annotation/<id:annotation_pk>/rebase/",
+        views.measure_rebase,
+        name="measure_rebase",
+    ),
     path("<id:pk>/adopt/", views.adopt, name="adopt"),
     path("<id:pk>/handover/", views.handover, name="handover"),
     path("<id:pk>/contact/", views.contact, name="contact"),

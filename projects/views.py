@@ -416,11 +416,36 @@ def measure_delete_item(request, pk: int, measure_pk: int, kind: str, item_pk: i
 
 @login_required
 @require_POST
+def measure_rebase(request, pk: int, measure_pk: int, annotation_pk: int):
+    """Recalculate the limits from an annotated change (the editor's offer after a sustained shift)."""
+    project, item = _measure(request, pk, measure_pk)
+    annotation = get_object_or_404(Annotation, pk=annotation_pk, measure=item)
+    try:
+        phase = services.rebase_at_annotation(user=request.user, annotation=annotation)
+    except services.ProjectError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The limits are now recalculated from {phase.start_date:%-d %B %Y}.")
+    return redirect("projects:measure", project.pk, item.pk)
+
+
+@login_required
+@require_POST
 def measure_delete(request, pk: int, measure_pk: int):
     project, item = _measure(request, pk, measure_pk)
     services.delete_measure(user=request.user, measure=item)
     messages.success(request, f"Measure '{item.name}' deleted.")
     return redirect("projects:measures", project.pk)
+
+
+def measure_chart(request, pk: int, measure_pk: int):
+    """A measure's chart on its own, full size: the link small screens get beside the scrolling chart."""
+    project = _viewable(request, pk)
+    item = get_object_or_404(Measure.objects.only("pk", "project_id", "chart_svg"), pk=measure_pk, project=project)
+    response = HttpResponse(item.chart_svg, content_type="image/svg+xml; charset=utf-8")
+    # The SVG holds no script or link; nothing it could load is needed, so allow none.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 def measure_csv(request, pk: int, measure_pk: int):

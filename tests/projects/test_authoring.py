@@ -109,7 +109,7 @@ def test_csv_upload_reports_every_bad_row_and_saves_nothing_then_a_clean_file_im
     assert response.status_code == 302
     assert list(measure.points.values_list("value", flat=True)) == [Decimal("10"), Decimal("1200"), Decimal("11.5")]
     measure.refresh_from_db()
-    assert measure.n_points == 3 and "10 → 11.5" in measure.headline
+    assert measure.n_points == 3 and "10.0 → 11.5" in measure.headline
 
     html = _upload(client, project, measure, b"date,value\n2024-01-01,99\n").content.decode()
     assert "already has a value in this measure" in html and "Line 2" in html
@@ -168,7 +168,7 @@ def test_phase_recalculates_limits_from_a_date(member):
     services.add_phase(user=member, measure=measure, start=start, label="New rota")
     measure.refresh_from_db()
     assert measure.analysis["n_phases"] == 2
-    assert measure.analysis["rows"][-1]["centre"] == "31"
+    assert measure.analysis["rows"][-1]["centre"] == "31.0"  # one decimal more than the data
     with pytest.raises(services.ProjectError):
         services.add_phase(user=member, measure=measure, start=start)
 
@@ -199,12 +199,12 @@ def test_a_phase_must_start_on_a_date_with_a_value(member):
 
 def test_outlier_screening_is_a_per_measure_option(member, client):
     # 10, 12, … with a 30 at point 5 (see test_spc's SPIKE): screened MR̄ = 2, UCL 17.82;
-    # unscreened MR̄ = 58/11, UCL 26.53 (rounded to the data's whole numbers in the table).
+    # unscreened MR̄ = 58/11, UCL 26.53; the table shows limits to one decimal more than the whole-number data.
     project = make_project(member)
     spike = [10, 12, 10, 12, 10, 30, 10, 12, 10, 12, 10, 12]
     measure = make_measure(project, spike)
     assert measure.screen_outliers is True
-    assert measure.analysis["rows"][0]["ucl"] == "17.82"
+    assert measure.analysis["rows"][0]["ucl"] == "17.8"
     client.force_login(member)
     url = reverse("projects:measure", args=[project.pk, measure.pk])
     page = client.get(url).content.decode()
@@ -221,7 +221,7 @@ def test_outlier_screening_is_a_per_measure_option(member, client):
     assert client.post(url, data).status_code == 302
     measure.refresh_from_db()
     assert measure.screen_outliers is False
-    assert measure.analysis["rows"][0]["ucl"] == "26.53"
+    assert measure.analysis["rows"][0]["ucl"] == "26.5"
 
 
 def test_only_leaders_may_feature_bright_spots_and_order_priorities(client, member, leader, curator):
@@ -316,3 +316,61 @@ def test_contacting_teams_is_rate_limited(member, other_member, mailoutbox):
     with pytest.raises(services.ProjectError, match="try again later"):
         services.contact_team(sender=other_member, project=project, message="One more")
     assert len(mailoutbox) == services.CONTACT_LIMIT_PER_HOUR
+
+
+def test_a_change_followed_by_a_sustained_shift_offers_to_recalculate_limits(member, client):
+    # Monthly from Oct 2022 (point i is Oct 2022 + i months): 1,200 / 1,210 × 6, then 1,190,
+    # 1,180, 1,170, 1,160 (points 12-15), then 8 values near 100 (points 16-23).
+    # * "Zero-day PTL" on 15 Jan 2024: its first value is 1 Feb 2024 (point 16). Mean before
+    #   it: (7,200 + 7,260 + 4,700)/16 = 1,197.5; the 8 values after it are all below: a
+    #   sustained shift (7 needed). Offered.
+    # * "Audit" on 1 Jan 2023 (point 3): mean before it (1,200 + 1,210 + 1,200)/3 = 1,203.3;
+    #   the run below it at the end is points 12-23 (12 points; point 11, 1,210, is above),
+    #   so it is offered too: the rule cannot tell which change moved the process, the
+    #   author chooses. Once the limits start at the PTL, the audit's phase ends at point
+    #   15 and its run below 1,203.3 is 4 points: no longer offered.
+    from datetime import date
+
+    from projects.models import Annotation, Phase
+
+    project = make_project(member)
+    values = [1200, 1210] * 6 + [1190, 1180, 1170, 1160] + [120, 110, 100, 105, 98, 102, 99, 101]
+    measure = make_measure(project, values, name="Waiting over 62 days")
+    early = services.add_annotation(user=member, measure=measure, when=date(2023, 1, 1), label="Audit")
+    change = services.add_annotation(user=member, measure=measure, when=date(2024, 1, 15), label="Zero-day PTL")
+    measure.refresh_from_db()
+    offers = measure.analysis["rebase_offers"]
+    assert [offer["annotation"] for offer in offers] == [early.pk, change.pk]
+    assert offers[1]["points"] == 8 and offers[1]["where"] == "below"
+    client.force_login(member)
+    url = reverse("projects:measure", args=[project.pk, measure.pk])
+    page = client.get(url).content.decode()
+    assert "Recalculate limits from this change" in page
+    rebase = reverse("projects:measure_rebase", args=[project.pk, measure.pk, change.pk])
+    assert client.post(rebase).status_code == 302
+    phase = Phase.objects.get(measure=measure)
+    assert (phase.start_date, phase.label) == (date(2024, 2, 1), "Zero-day PTL")
+    measure.refresh_from_db()
+    assert measure.analysis["n_phases"] == 2
+    assert measure.analysis["rebase_offers"] == []
+    # Again: refused with the reason, nothing changed.
+    client.post(rebase)
+    assert Phase.objects.filter(measure=measure).count() == 1
+    # A change with no values after it cannot start a phase.
+    late = Annotation.objects.create(measure=measure, date=date(2030, 1, 1), label="Later")
+    with pytest.raises(services.ProjectError, match="no values on or after 1 January 2030"):
+        services.rebase_at_annotation(user=member, annotation=late)
+
+
+def test_only_editors_may_rebase_at_an_annotation(member, other_member, client):
+    from datetime import date
+
+    project = make_project(member)
+    measure = make_measure(project, [5] * 12 + [1] * 8)
+    change = services.add_annotation(user=member, measure=measure, when=date(2023, 10, 1), label="Change")
+    client.force_login(other_member)
+    response = client.post(reverse("projects:measure_rebase", args=[project.pk, measure.pk, change.pk]))
+    assert response.status_code == 404
+    with pytest.raises(services.NotAllowed):
+        services.rebase_at_annotation(user=other_member, annotation=change)
+    assert not measure.phases.exists()

@@ -140,6 +140,22 @@ def test_measure_csv_download_round_trips(client, member):
     assert response.content.decode().splitlines() == ["date,value", "2022-10-01,5", "2022-11-01,6.5", "2022-12-01,7"]
 
 
+def test_full_size_chart_for_small_screens(client, member, other_member):
+    project = make_project(member)
+    measure = make_measure(project, FALLING)
+    url = reverse("projects:measure_chart", args=[project.pk, measure.pk])
+    response = client.get(url)
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response.content.decode() == measure.chart_svg
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    page = client.get(project.url).content.decode()
+    assert f'href="{url}"' in page and "the chart scrolls sideways" in page
+    draft = make_project(member, title="Draft", publish=False)
+    hidden = make_measure(draft, FALLING)
+    client.force_login(other_member)
+    assert client.get(reverse("projects:measure_chart", args=[draft.pk, hidden.pk])).status_code == 404
+
+
 def test_handover_pack_has_aim_changes_definitions_log_and_contacts(client, member):
     project = make_project(member, aim="Halve waits", changes="Zero-day list")
     measure = make_measure(project, FALLING)
