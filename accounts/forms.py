@@ -8,13 +8,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Profile
+from boost.forms import BoostModelForm
 from boost.models import CareArea
 
 _ALLOWED_AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 _MAX_AVATAR_SIDE = 4000
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(BoostModelForm):
     interests = forms.ModelMultipleChoiceField(
         queryset=CareArea.objects.all(),
         widget=forms.CheckboxSelectMultiple,

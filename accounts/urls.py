@@ -7,5 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("me/profile/", views.edit_profile, name="profile_edit"),
-    path("people/<int:user_id>/", views.profile, name="profile"),
+    path("people/<id:user_id>/", views.profile, name="profile"),
 ]

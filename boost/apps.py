@@ -6,6 +6,7 @@ class BoostConfig(AppConfig):
     verbose_name = "Boost site"
 
     def ready(self) -> None:
-        from boost import signals
+        from boost import converters, signals
 
+        converters.register()
         signals.connect()

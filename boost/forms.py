@@ -13,6 +13,8 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
 
+from boost.text import text_problem
+
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str, str]] = [
     # Order matters: subclasses before their bases.
     (forms.CheckboxSelectMultiple, "nhsuk-checkboxes__input", ""),
@@ -76,3 +78,32 @@ class NHSUKFormRenderer(TemplatesSetting):
     form_template_name = "forms/nhsuk_form.html"
     field_template_name = "forms/nhsuk_field.html"
     bound_field_class = NHSUKBoundField
+
+
+class StorableTextMixin:
+    """Refuse characters that cannot be stored in any text a form cleans (see ``boost.text``).
+
+    Every Boost form mixes this in (``BoostForm``, ``BoostModelForm``), so the rule lives in one
+    place: after the fields are cleaned, each string (or list of strings) they produced is checked
+    and a bad one becomes that field's error, before the form's own ``clean()`` sees it. Django's
+    own validator already refuses NUL in a ``CharField``; this adds lone surrogates (which reach a
+    form through JSON or a test client, not a browser's form encoding) and fields that are not
+    ``CharField``s.
+    """
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()
+        for name, value in list(self.cleaned_data.items()):
+            values = value if isinstance(value, list | tuple) else [value]
+            for item in values:
+                if isinstance(item, str) and (message := text_problem(item)):
+                    self.add_error(name, message)
+                    break
+
+
+class BoostForm(StorableTextMixin, forms.Form):
+    """The base of every plain form on the site."""
+
+
+class BoostModelForm(StorableTextMixin, forms.ModelForm):
+    """The base of every model form on the site."""

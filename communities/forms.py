@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
+from boost.forms import BoostForm
 from boost.models import CareArea
 from communities.models import Access, Event
 
@@ -21,7 +22,7 @@ TIMEZONES = [
 ]
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(BoostForm):
     message = forms.CharField(
         label="Message to the facilitators (optional)",
         help_text="Say a little about your work and why you would like to join.",
@@ -31,7 +32,7 @@ class JoinRequestForm(forms.Form):
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(BoostForm):
     reason = forms.CharField(
         label="Reason (optional, sent to the person)",
         required=False,
@@ -40,7 +41,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(BoostForm):
     email = forms.EmailField(
         label="Email address",
         help_text="They get a link that works once and expires in 14 days. They can create an account with it.",
@@ -48,7 +49,7 @@ class InviteForm(forms.Form):
     )
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(BoostForm):
     name = forms.CharField(label="Name of the community", max_length=120, error_messages={"required": "Enter a name"})
     purpose = forms.CharField(
         label="Purpose",
@@ -81,7 +82,7 @@ class ProposalForm(forms.Form):
     )
 
 
-class ProposalDeclineForm(forms.Form):
+class ProposalDeclineForm(BoostForm):
     reason = forms.CharField(
         label="Reason for declining",
         help_text="Sent to the proposer.",
@@ -91,7 +92,7 @@ class ProposalDeclineForm(forms.Form):
     )
 
 
-class EventForm(forms.Form):
+class EventForm(BoostForm):
     """Dates and times are entered in the chosen time zone and stored in UTC."""
 
     title = forms.CharField(label="Title", max_length=160, error_messages={"required": "Enter a title"})
@@ -120,6 +121,13 @@ class EventForm(forms.Form):
     capacity = forms.IntegerField(
         label="Places (optional)", help_text="Leave empty for no limit.", min_value=1, required=False
     )
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        if "\n" in title or "\r" in title:
+            # A title is one line everywhere it is shown: page headings, emails, calendar apps.
+            raise forms.ValidationError("Enter a title on one line, without line breaks")
+        return title
 
     def clean(self):
         data = super().clean()
@@ -165,7 +173,7 @@ class EventForm(forms.Form):
         }
 
 
-class CancelEventForm(forms.Form):
+class CancelEventForm(BoostForm):
     reason = forms.CharField(
         label="Message to people who said they are going (optional)",
         max_length=300,

@@ -3,6 +3,12 @@
 Times are written in UTC (``DTSTART:…Z``) so no VTIMEZONE is needed and every calendar app
 agrees; the UID is the event's permanent UUID and SEQUENCE rises with each change, so an
 updated or cancelled event replaces the copy people already imported.
+
+Line breaks: every text property is a ``vText``, which escapes them as ``\\n``, so no value can
+end its content line and start another (an injected ``BEGIN:VEVENT``). ``add()`` gives unknown
+``X-`` properties no type and writes them raw, so those are wrapped in ``vText`` explicitly.
+One-line properties (summary, location, calendar name) have their line breaks turned into
+spaces, as calendar apps show them on one line; the description keeps its (escaped) breaks.
 """
 
 from __future__ import annotations
@@ -11,12 +17,16 @@ from collections.abc import Iterable
 from datetime import UTC
 
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, vText
 from icalendar import Event as VEvent
 
 from communities.models import CommunityPage, Event
 
 PRODID = "-//Boost//Communities of practice//EN"
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
 
 
 def _calendar(name: str) -> Calendar:
@@ -25,7 +35,7 @@ def _calendar(name: str) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", vText(_one_line(name)))
     return calendar
 
 
@@ -35,7 +45,7 @@ def _vevent(event: Event, url: str) -> VEvent:
     vevent.add("dtstamp", timezone.now().astimezone(UTC))
     vevent.add("dtstart", event.starts_at.astimezone(UTC))
     vevent.add("dtend", event.ends_at.astimezone(UTC))
-    vevent.add("summary", event.title)
+    vevent.add("summary", _one_line(event.title))
     vevent.add("sequence", event.sequence)
     vevent.add("last-modified", event.updated_at.astimezone(UTC))
     description = event.description
@@ -44,7 +54,7 @@ def _vevent(event: Event, url: str) -> VEvent:
     if description:
         vevent.add("description", description)
     if event.venue:
-        vevent.add("location", event.venue)
+        vevent.add("location", _one_line(event.venue))
     elif event.online_url:
         vevent.add("location", event.online_url)
     vevent.add("url", url)

@@ -528,6 +528,8 @@ def _validate_event(values: dict) -> None:
         raise EventError("The event must end after it starts.")
     if not values.get("title", "").strip():
         raise EventError("Give the event a title.")
+    if "\n" in values["title"] or "\r" in values["title"]:
+        raise EventError("Give the event a title on one line, without line breaks.")
     if not values.get("online_url") and not values.get("venue", "").strip():
         raise EventError("Give an online joining link or a venue (or both).")
     capacity = values.get("capacity")

@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 
 from boost.db import database_sync_to_async
+from boost.text import find_unstorable_text
 from discussions import events, services
 from discussions.hub import Room, encode, get_hub
 from discussions.models import Notification, Thread
@@ -200,15 +201,31 @@ class ThreadConsumer(BaseConsumer):
                 "too_long", f"That message is too long: at most {services.max_message_chars():,} characters."
             )
             return
+        data = await self.parse_frame(text_data)
+        if data is not None:
+            await self.handle_action(data)
+
+    async def parse_frame(self, text_data: str) -> dict[str, Any] | None:
+        """The frame as a JSON object with an action, or None after sending the error event.
+
+        Hostile frames stop here, once for every action: nesting too deep for the parser
+        (``RecursionError`` is not a ``ValueError``) and text that cannot be stored
+        (``boost.text``: NUL, lone surrogates), which would otherwise break the sanitiser or
+        the database halfway through an action.
+        """
         try:
             data = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             await self.send_error("bad_json", "That was not valid JSON.")
-            return
+            return None
         if not isinstance(data, dict) or not isinstance(data.get("action"), str):
             await self.send_error("bad_request", 'Send a JSON object with an "action".')
-            return
-        await self.handle_action(data)
+            return None
+        if message := find_unstorable_text(data):
+            ref = data.get("ref") if find_unstorable_text(data.get("ref")) is None else None
+            await self.send_error("bad_text", message, ref)
+            return None
+        return data
 
     async def handle_action(self, data: dict[str, Any]) -> None:
         action = data["action"]

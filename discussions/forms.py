@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 
+from boost.forms import BoostForm
 from discussions.models import EmailFrequency
 
 MARKDOWN_HINT = (
@@ -29,17 +30,17 @@ def message_body(label: str, *, rows: int, required: str = "Write a message.") -
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(BoostForm):
     body = message_body("Your message", rows=4)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
     reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class EditMessageForm(forms.Form):
+class EditMessageForm(BoostForm):
     body = message_body("Your message", rows=6)
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(BoostForm):
     title = forms.CharField(label="Title", max_length=160, error_messages={"required": "Give the discussion a title."})
     body = message_body("Your first message", rows=6)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -52,7 +53,7 @@ class QuestionForm(ThreadForm):
     body = message_body("More detail", rows=4, required="Add some detail to your question.")
 
 
-class FlagForm(forms.Form):
+class FlagForm(BoostForm):
     reason = forms.CharField(
         label="What is the problem with this message?",
         max_length=300,
@@ -61,11 +62,11 @@ class FlagForm(forms.Form):
     )
 
 
-class HideForm(forms.Form):
+class HideForm(BoostForm):
     reason = forms.CharField(label="Reason (kept in the moderation log)", max_length=300, required=False)
 
 
-class NotificationSettingsForm(forms.Form):
+class NotificationSettingsForm(BoostForm):
     email_frequency = forms.ChoiceField(
         label="How often should Boost email you about discussions?",
         choices=EmailFrequency.choices,
@@ -74,7 +75,7 @@ class NotificationSettingsForm(forms.Form):
     new_threads = forms.BooleanField(label="Tell me about new discussions in communities I belong to", required=False)
 
 
-class PremoderationForm(forms.Form):
+class PremoderationForm(BoostForm):
     first_messages = forms.IntegerField(
         label="Hold a person's first messages for approval",
         help_text="How many of a newcomer's first messages a facilitator approves before others see them (0 = off).",

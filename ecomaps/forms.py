@@ -4,15 +4,16 @@ import re
 
 from django import forms
 
+from boost.forms import BoostForm
 from ecomaps.models import Annotation, Link, Station
 
 
-class MapForm(forms.Form):
+class MapForm(BoostForm):
     title = forms.CharField(max_length=200, label="Map title")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What the map covers")
 
 
-class StationForm(forms.Form):
+class StationForm(BoostForm):
     name = forms.CharField(max_length=120)
     key = forms.SlugField(
         max_length=60,
@@ -25,7 +26,7 @@ class StationForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class JourneyForm(forms.Form):
+class JourneyForm(BoostForm):
     name = forms.CharField(
         max_length=200, help_text="For example “Mrs A, waiting for a package of care after discharge”."
     )
@@ -43,7 +44,7 @@ class JourneyForm(forms.Form):
         return [part for part in re.split(r"[,\n\r]+", self.cleaned_data["stops"]) if part.strip()]
 
 
-class AnnotationForm(forms.Form):
+class AnnotationForm(BoostForm):
     kind = forms.ChoiceField(choices=Annotation.Kind.choices, label="Kind")
     text = forms.CharField(max_length=300, label="What was said")
     target = forms.ChoiceField(label="Pinned to")
@@ -65,14 +66,14 @@ class AnnotationForm(forms.Form):
         return {"link": int(rest) if rest.isdigit() else None}
 
 
-class LinkForm(forms.Form):
+class LinkForm(BoostForm):
     source = forms.SlugField(label="From station (id)")
     target = forms.SlugField(label="To station (id)")
     kind = forms.ChoiceField(choices=Link.Kind.choices)
     description = forms.CharField(max_length=300, required=False)
 
 
-class NudgeForm(forms.Form):
+class NudgeForm(BoostForm):
     station = forms.SlugField(label="Station (id)")
     col = forms.IntegerField(required=False, label="Column", min_value=0, max_value=500)
     row = forms.IntegerField(required=False, label="Row", min_value=0, max_value=500)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from boost.forms import BoostForm, BoostModelForm
 from boost.models import CareArea
 from communities.models import CommunityPage
 from projects.csv_import import MAX_BYTES
@@ -36,7 +37,7 @@ STORY_STEPS: list[tuple[str, str, tuple[str, ...]]] = [
 STEP_KEYS = [key for key, _, _ in STORY_STEPS]
 
 
-class AboutForm(forms.Form):
+class AboutForm(BoostForm):
     """Step 1: what the story is called, who it is for, and where it sits."""
 
     title = forms.CharField(max_length=120, help_text="A short, plain title, for example 'Zero-day tracking list'.")
@@ -126,7 +127,7 @@ def sections_form(field_names: tuple[str, ...]) -> type[forms.Form]:
     return type("SectionsForm", (forms.Form,), fields)
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(BoostForm):
     email = forms.EmailField(
         label="Their Boost email address",
         required=False,
@@ -153,7 +154,7 @@ class TeamMemberForm(forms.Form):
         return data
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(BoostModelForm):
     class Meta:
         model = Measure
         fields = ["name", "operational_definition", "measure_type", "unit", "better", "target", "screen_outliers"]
@@ -170,7 +171,7 @@ class MeasureForm(forms.ModelForm):
         self.fields["better"].required = False
 
 
-class DataPointForm(forms.Form):
+class DataPointForm(BoostForm):
     date = forms.DateField(help_text="For example 2024-03-01.", input_formats=["%Y-%m-%d", "%d/%m/%Y"])
     value = forms.DecimalField(max_digits=14, decimal_places=4)
 
@@ -181,7 +182,7 @@ class DataPointForm(forms.Form):
         return value
 
 
-class CsvUploadForm(forms.Form):
+class CsvUploadForm(BoostForm):
     file = forms.FileField(
         label="CSV file",
         help_text=(
@@ -192,13 +193,13 @@ class CsvUploadForm(forms.Form):
     replace = forms.BooleanField(label="Replace the existing data", required=False)
 
 
-class AnnotationForm(forms.Form):
+class AnnotationForm(BoostForm):
     date = forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"], help_text="For example 2024-03-01.")
     label = forms.CharField(label="What changed", max_length=120, help_text="For example 'PDSA 2: daily huddle'.")
     is_pdsa = forms.BooleanField(label="This was a PDSA cycle", required=False, initial=True)
 
 
-class PhaseForm(forms.Form):
+class PhaseForm(BoostForm):
     start_date = forms.DateField(
         label="Recalculate the limits from",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
@@ -207,7 +208,7 @@ class PhaseForm(forms.Form):
     label = forms.CharField(max_length=120, required=False, label="Why")
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoostForm):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve and publish"), ("changes", "Request changes")], widget=forms.RadioSelect
     )
@@ -224,16 +225,16 @@ class ReviewForm(forms.Form):
         return data
 
 
-class ContactForm(forms.Form):
+class ContactForm(BoostForm):
     message = forms.CharField(
         max_length=3000, widget=forms.Textarea(attrs={"rows": 6}), help_text="The team will reply to your email."
     )
 
 
-class BrightSpotForm(forms.Form):
+class BrightSpotForm(BoostForm):
     note = forms.CharField(max_length=300, required=False, label="Why it is a bright spot")
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(BoostForm):
     title = forms.CharField(max_length=160, required=False, help_text="What the file is, for example 'Driver diagram'.")
     file = forms.FileField(help_text="A PDF, Word, PowerPoint, spreadsheet or similar, up to 10 MB.")

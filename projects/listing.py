@@ -8,6 +8,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 
+from boost.forms import BoostForm
 from communities.models import CommunityPage
 from projects.display import headline_measure
 from projects.models import CareSetting, Method, Organisation, PriorityPage, ProjectPage, Stage
@@ -22,7 +23,7 @@ SORTS = {
 STAGE_ORDER = {stage.value: position for position, stage in enumerate(Stage)}
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(BoostForm):
     priority = forms.ModelChoiceField(queryset=PriorityPage.objects.none(), required=False, empty_label="Any priority")
     community = forms.ModelChoiceField(
         queryset=CommunityPage.objects.none(), required=False, empty_label="Any community"
