@@ -30,6 +30,10 @@ def pytest_collection_modifyitems(items):
         if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
             kwargs = {**(marker.kwargs if marker else {}), "transaction": True, "serialized_rollback": True}
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)  # closest wins
+    # Browser tests go last. Their session-wide Playwright keeps an event loop running in the test
+    # thread until the run ends, and pytest-django puts tests without a database after the
+    # transactional ones, so an async test without one would otherwise meet that running loop.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(scope="session")
