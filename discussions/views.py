@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from communities.models import CommunityPage
-from communities.permissions import can_moderate, can_view_community
+from communities.permissions import can_moderate, can_view_community, community_access
 from discussions import services
 from discussions.forms import (
     EditMessageForm,
@@ -39,7 +39,6 @@ from discussions.models import (
     ModerationAction,
     Notification,
     NotificationPreference,
-    Reaction,
     ReadMarker,
     Thread,
 )
@@ -50,6 +49,7 @@ from discussions.permissions import (
     can_view_thread,
     community_for_page,
 )
+from discussions.reactions import REACTIONS
 from discussions.services import DiscussionError
 from discussions.tasks import user_id_from_token
 from discussions.thread_page import thread_messages
@@ -129,10 +129,20 @@ def thread_detail(
         "is_moderator": is_moderator,
         "replying_to": replying_to,
         "home": _thread_home(request, thread),
-        "reaction_kinds": Reaction.Kind.choices,
+        "reactions": REACTIONS,
+        # A signed-in reader who may not post gets the community's own join or request action here.
+        "join": _join_offer(user, thread) if user.is_authenticated and not posting else None,
         "max_message_chars": services.max_message_chars(),
     }
     return render(request, "discussions/thread.html", context, status=status)
+
+
+def _join_offer(user, thread: Thread) -> dict | None:
+    """The community and the reader's standing in it, for ``communities/includes/join_actions.html``."""
+    if thread.page_id is not None or thread.community_id is None:
+        return None
+    community = thread.community
+    return {"community": community, "access": community_access(user, community)}
 
 
 def _thread_home(request: HttpRequest, thread: Thread) -> dict[str, str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from boost.log_format import logging_config
 from boost.settings.env import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -334,24 +335,7 @@ ADMIN_CSP = {
     "frame-ancestors": [CSP.SELF],
 }
 
-# --- Logging: one JSON object per line --------------------------------------------------
+# --- Logging: JSON lines in production, readable lines in development (boost/log_format.py) --
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        }
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.server": {"level": "WARNING"},
-        "uvicorn.access": {"level": "WARNING"},
-        # One line per task state change is noise at INFO; failures still log.
-        "django.tasks": {"level": "WARNING"},
-    },
-}
+LOG_FORMAT = env("LOG_FORMAT", "json")
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
