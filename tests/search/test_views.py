@@ -226,4 +226,4 @@ def test_json_link_only_for_staff_and_only_with_results(client, corpus, admin_us
 def test_key_facts_run_as_one_wrapping_line(client, corpus):
     html = client.get(URL, {"q": "frailty"}).content.decode()
     assert '<p class="boost-key-facts nhsuk-body-s"><span>' in html
-    assert "<ul class=\"boost-key-facts" not in html
+    assert '<ul class="boost-key-facts' not in html
