@@ -156,9 +156,7 @@ def notification_created(notification: Notification, unread: int) -> Event:
         "notification": {
             "id": notification.id,
             "text": notification.text,
-            "url": f"{notification.thread.get_absolute_url()}#message-{notification.message_id}"
-            if notification.message_id
-            else notification.thread.get_absolute_url(),
+            "url": notification.target_url,
         },
         "unread": unread,
     }

@@ -200,8 +200,14 @@ class ReadMarker(models.Model):
         return f"{self.user_id} read {self.thread_id} to {self.last_read_id}"
 
 
+class FlagQuerySet(models.QuerySet):
+    def open(self) -> FlagQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
 class Flag(models.Model):
-    """A person asking moderators to look at a message."""
+    """A person asking moderators to look at a message. Resolved when a moderator hides the
+    message or dismisses its flags."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="flags")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -209,8 +215,11 @@ class Flag(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    objects = FlagQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "user"], name="one_flag_per_person")]
+        indexes = [models.Index(fields=["resolved_at", "message"])]
 
     def __str__(self) -> str:
         return f"Flag on {self.message_id}"
@@ -229,6 +238,7 @@ class ModerationAction(models.Model):
         LOCK = "lock", "Locked a thread"
         UNLOCK = "unlock", "Unlocked a thread"
         HIDE_THREAD = "hide_thread", "Hid a thread"
+        DISMISS = "dismiss", "Dismissed the flags on a message"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=16, choices=Action.choices)
@@ -276,6 +286,7 @@ class Notification(models.Model):
         MENTION = "mention", "mentioned you"
         REPLY = "reply", "replied to your discussion"
         NEW_THREAD = "new_thread", "started a new discussion"
+        FLAG = "flag", "flagged a message for moderators"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -304,3 +315,13 @@ class Notification(models.Model):
     @property
     def text(self) -> str:
         return f"{self.actor.display_name} {self.get_kind_display()}: {self.thread.title}"
+
+    @property
+    def target_url(self) -> str:
+        """Where the notification leads: a flag to the moderation queue, the rest to the message."""
+        from django.urls import reverse
+
+        if self.kind == self.Kind.FLAG:
+            return reverse("discussions:queue")
+        url = self.thread.get_absolute_url()
+        return f"{url}#message-{self.message_id}" if self.message_id else url

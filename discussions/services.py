@@ -37,6 +37,7 @@ from discussions.permissions import (
     can_start_thread,
     can_view_thread,
     community_for_page,
+    moderators_to_tell,
     people_who_can_see,
 )
 from discussions.rendering import find_mentions, has_html, has_unsafe_link, render_markdown
@@ -280,9 +281,9 @@ def _notify(recipients: dict[int, str], *, actor_id: int, thread: Thread, messag
         ignore_conflicts=True,
     )
     ids = list(
-        Notification.objects.filter(recipient_id__in=recipients, thread=thread, message=message).values_list(
-            "pk", flat=True
-        )
+        Notification.objects.filter(
+            recipient_id__in=recipients, kind__in=set(recipients.values()), thread=thread, message=message
+        ).values_list("pk", flat=True)
     )
     transaction.on_commit(lambda: _deliver_notifications(ids), robust=True)
 
@@ -495,8 +496,30 @@ def flag_message(*, user, message_id: int, reason: Any = "") -> Flag:
     with transaction.atomic():
         message = _message_for(user, message_id, lock=False)
         ratelimit.consume("flags", ratelimit.user_key(user))
-        flag, _ = Flag.objects.get_or_create(message=message, user=user, defaults={"reason": reason})
+        flag, created = Flag.objects.get_or_create(message=message, user=user, defaults={"reason": reason})
+        if created:
+            _notify_moderators(flag)
     return flag
+
+
+def _notify_moderators(flag: Flag) -> None:
+    """A new flag reaches the thread's moderators through the ordinary notifications: live in the
+    bell, and by email at each person's chosen frequency (one notification per flagged message)."""
+    thread = flag.message.thread
+    recipients = {user_id: Notification.Kind.FLAG for user_id in moderators_to_tell(thread) if user_id != flag.user_id}
+    _notify(recipients, actor_id=flag.user_id, thread=thread, message=flag.message)
+
+
+def dismiss_flags(*, actor, message_id: int, reason: str = "") -> int:
+    """Moderators: close a message's open flags without hiding it (nothing wrong with it), and log
+    it. Returns how many flags were closed."""
+    with transaction.atomic():
+        message = _moderated_message(actor, message_id)
+        closed = Flag.objects.filter(message=message, resolved_at__isnull=True).update(resolved_at=timezone.now())
+        if closed:
+            why = reason if isinstance(reason, str) else ""
+            _log(actor, ModerationAction.Action.DISMISS, message.thread, message, why)
+    return closed
 
 
 def _log(actor, action: str, thread: Thread, message: Message | None = None, reason: str = "") -> None:

@@ -218,6 +218,44 @@ def erase_account(*, user) -> ErasureRecord:
     return record
 
 
+# --- requests received by email (admins) -------------------------------------------------------
+
+REQUEST_ACTIONS = ("export", "close", "erase")
+
+
+def answer_data_request(
+    *, actor, email: str, action: str, messages: str = MessagesChoice.ANONYMISE
+) -> DataExport | AccountClosure | ErasureRecord:
+    """An admin runs a subject-access or erasure request that ``email``'s owner sent by email.
+
+    ``export`` queues an export downloadable by ``actor`` alone (at /me/data/, the link is emailed);
+    ``close`` closes the account after the grace period; ``erase`` erases it now. Every one is
+    written to Wagtail's audit log under the admin's name, against the export, the closure or the
+    erasure record, so the log of an erasure names nobody but the admin.
+    """
+    from wagtail.log_actions import log
+
+    if not is_data_admin(actor):
+        raise PrivacyError("Only administrators can answer data requests.")
+    if action not in REQUEST_ACTIONS:
+        raise PrivacyError("Choose what they asked for.")
+    subject = get_user_model().objects.filter(email__iexact=email.strip()).first() if email else None
+    if subject is None:
+        raise PrivacyError(f"Nobody on Boost has the email address {email}.")
+    if action == "export":
+        result = request_export(actor=actor, subject=subject)
+    else:
+        result = request_closure(
+            actor=actor,
+            subject=subject,
+            messages=messages,
+            origin=AccountClosure.Origin.REQUEST,
+            immediately=action == "erase",
+        )
+    log(result, f"privacy.{action}", user=actor)
+    return result
+
+
 def erase_due_accounts() -> list[ErasureRecord]:
     """Erase every account whose grace period is over, each in its own transaction."""
     due = AccountClosure.objects.filter(erase_after__lte=timezone.now()).select_related("user")

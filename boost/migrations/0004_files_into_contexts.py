@@ -6,7 +6,9 @@
   documents a community's resources use go to the community's collection; every other file in the
   root collection goes to "Public site".
 - Every stored file (documents, original images, avatars) is moved under a random directory, and
-  image renditions are deleted (Wagtail makes them again on demand, under random names).
+  image renditions without one are deleted (Wagtail makes them again on demand, under random names).
+- Running it again changes nothing: what already carries a random directory stays where it is
+  (``tests/boost/test_files_migration.py`` runs it twice on real files).
 
 Collections are a treebeard tree whose methods historical models lack, so collections and their
 permissions are made through ``boost.file_contexts`` (live Wagtail models); the files, pages and
@@ -26,7 +28,9 @@ def _move(storage, name: str) -> str | None:
     top, _, rest = name.partition("/")
     basename = rest.rsplit("/", 1)[-1] or top
     with storage.open(name, "rb") as handle:
-        new_name = storage.save(f"{top}/{basename}", handle)
+        # save() alone keeps the given name (adding at most a short suffix on a clash); the random
+        # directory comes from generate_filename, which file fields call but save() does not.
+        new_name = storage.save(storage.generate_filename(f"{top}/{basename}"), handle)
     storage.delete(name)
     return new_name
 
@@ -38,6 +42,7 @@ def forwards(apps, schema_editor):
     from wagtail.models import Collection
 
     from boost import file_contexts
+    from boost.storage import RANDOM_PREFIX
 
     Profile = apps.get_model("accounts", "Profile")
     CommunityPage = apps.get_model("communities", "CommunityPage")
@@ -98,10 +103,11 @@ def forwards(apps, schema_editor):
     for document in Document.objects.all():
         if new_name := _move(default_storage, document.file.name):
             Document.objects.filter(pk=document.pk).update(file=new_name)
-    for rendition in Rendition.objects.all():
+    old_renditions = Rendition.objects.exclude(file__contains=f"/{RANDOM_PREFIX}")
+    for rendition in old_renditions:
         if rendition.file.name and default_storage.exists(rendition.file.name):
             default_storage.delete(rendition.file.name)
-    Rendition.objects.all().delete()
+    old_renditions.delete()
     for image in Image.objects.all():
         if new_name := _move(default_storage, image.file.name):
             Image.objects.filter(pk=image.pk).update(file=new_name)

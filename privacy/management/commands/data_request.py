@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from privacy import services
-from privacy.models import AccountClosure, MessagesChoice
+from privacy.models import MessagesChoice
 
 
 class Command(BaseCommand):
@@ -24,27 +24,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, email: str, admin: str, delete_messages: bool, **options) -> None:
         users = get_user_model().objects
-        subject = users.filter(email__iexact=email).first()
-        actor = users.filter(email__iexact=admin).first()
-        if subject is None:
+        if not users.filter(email__iexact=email).exists():
             raise CommandError(f"Nobody on Boost has the email address {email}.")
+        actor = users.filter(email__iexact=admin).first()
         if actor is None or not services.is_data_admin(actor):
             raise CommandError(f"{admin} is not an administrator.")
+        messages = MessagesChoice.DELETE if delete_messages else MessagesChoice.ANONYMISE
         try:
-            if action == "export":
-                export = services.request_export(actor=actor, subject=subject)
-                self.stdout.write(f"Export {export.pk} queued; {actor.email} will be emailed a download link.")
-                return
-            result = services.request_closure(
-                actor=actor,
-                subject=subject,
-                messages=MessagesChoice.DELETE if delete_messages else MessagesChoice.ANONYMISE,
-                origin=AccountClosure.Origin.REQUEST,
-                immediately=action == "erase",
-            )
+            result = services.answer_data_request(actor=actor, email=email, action=action, messages=messages)
         except services.PrivacyError as error:
             raise CommandError(str(error)) from None
-        if action == "erase":
+        if action == "export":
+            self.stdout.write(f"Export {result.pk} queued; {actor.email} will be emailed a download link.")
+        elif action == "erase":
             self.stdout.write(f"Erased (audit reference {result.reference}).")
         else:
             self.stdout.write(f"Account closes on {result.erase_after:%Y-%m-%d} unless they sign in and keep it.")
