@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from boost.forms import BoostForm, BoostModelForm
+from boost.honeypot import HoneypotField
 from boost.models import CareArea
 from communities.models import CommunityPage
 from projects.csv_import import MAX_BYTES
@@ -238,6 +239,7 @@ class ContactForm(BoostForm):
     message = forms.CharField(
         max_length=3000, widget=forms.Textarea(attrs={"rows": 6}), help_text="The team will reply to your email."
     )
+    website = HoneypotField()
 
 
 class BrightSpotForm(BoostForm):
