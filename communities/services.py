@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from boost import ratelimit
 from communities.models import (
     Access,
     CommunityIndexPage,
@@ -130,6 +131,7 @@ def request_to_join(*, user: User, community: CommunityPage, message: str = "") 
         raise MembershipError("Keep your message to 500 characters or fewer.")
     membership = _locked_membership(user, community)
     _refuse_existing(membership)
+    ratelimit.consume("join_requests", ratelimit.user_key(user))
     if membership is None:
         membership = Membership.objects.create(
             user=user, community=community, state=Membership.State.PENDING, request_message=message
@@ -326,6 +328,7 @@ def invite(*, actor: User, community: CommunityPage, email: str) -> tuple[Invita
         community=community, user__email__iexact=email, state=Membership.State.ACTIVE
     ).exists():
         raise InvitationError(f"{email} is already a member of this community.")
+    ratelimit.consume("invitations", ratelimit.user_key(actor))
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         community=community,
@@ -405,6 +408,7 @@ def propose_community(
         or CommunityProposal.objects.filter(name__iexact=name, state=CommunityProposal.State.PENDING).exists()
     ):
         raise ProposalError(f"A community called “{name}” already exists or is being reviewed.")
+    ratelimit.consume("community_proposals", ratelimit.user_key(user))
     proposal = CommunityProposal.objects.create(
         proposer=user,
         name=name,

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "boost.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "boost.urls"
@@ -202,6 +203,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Boost] "
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "login": "accounts.forms.LoginForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -213,6 +219,17 @@ ACCOUNT_RATE_LIMITS = {
     "change_email": "1/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
+}
+# Boost's own rate limits (boost/ratelimit.py): "<count>/<period>" (s, m, h, d, e.g. 5/10m), per
+# signed-in person, or per IP address when signed out; "0" switches one off.
+RATE_LIMITS = {
+    "invitations": env("RATE_LIMIT_INVITATIONS", "20/h"),
+    "community_proposals": env("RATE_LIMIT_COMMUNITY_PROPOSALS", "5/d"),
+    "flags": env("RATE_LIMIT_FLAGS", "20/h"),
+    "join_requests": env("RATE_LIMIT_JOIN_REQUESTS", "10/h"),
+    "contact_team": env("RATE_LIMIT_CONTACT_TEAM", "5/h"),
+    "anonymous_search": env("RATE_LIMIT_ANONYMOUS_SEARCH", "60/m"),
+    "anonymous_suggest": env("RATE_LIMIT_ANONYMOUS_SUGGEST", "240/m"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
