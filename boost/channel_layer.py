@@ -81,10 +81,9 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
         self.retry_seconds = retry_seconds
         # Every group membership this process holds, to add back after Redis restarts empty.
         self.memberships: dict[str, set[str]] = defaultdict(set)
-        self._outages: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._outages: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = weakref.WeakKeyDictionary()
         self._listeners: list[weakref.WeakMethod] = []
+        self._recovering: set[asyncio.Task] = set()
 
     # --- pools -----------------------------------------------------------------------------
     def create_pool(self, index: int):
@@ -131,7 +130,9 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
                 self.retry_seconds,
             )
             back = self._outages[loop] = asyncio.Event()
-            loop.create_task(self._recover(back))
+            task = loop.create_task(self._recover(back))
+            self._recovering.add(task)
+            task.add_done_callback(self._recovering.discard)
         return back
 
     async def _recover(self, back: asyncio.Event) -> None:

@@ -289,7 +289,7 @@ class Hub:
         for room in list(self.rooms.values()):
             try:
                 await room.repair()
-            except Exception:  # noqa: BLE001 - the room's watch loop repairs gaps too
+            except Exception:  # the room's watch loop repairs gaps too
                 logger.warning("repairing %s after the outage failed", room.group, exc_info=True)
 
     async def join(self, consumer: ThreadConsumer, thread_id: int, version: int) -> Room:
