@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "boost.middleware.RequestLogMiddleware",
+    "boost.middleware.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "boost.static.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
