@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from boost.breadcrumbs import crumbs_for_page
 from communities.models import CommunityPage
 from communities.permissions import can_moderate, can_view_community
 from discussions import services
@@ -133,10 +134,20 @@ def thread_detail(
         "is_moderator": is_moderator,
         "replying_to": replying_to,
         "home": _thread_home(request, thread),
+        "crumbs": _thread_crumbs(request, thread),
         "reaction_kinds": Reaction.Kind.choices,
         "max_message_chars": services.max_message_chars(),
     }
     return render(request, "discussions/thread.html", context, status=status)
+
+
+def _thread_crumbs(request: HttpRequest, thread: Thread) -> list[dict[str, str]]:
+    """Home, the page's ancestors, the page (a write-up, or the community) and, for a community
+    thread, the community's discussion list."""
+    if thread.page_id is not None:
+        return crumbs_for_page(thread.page, request, include_page=True)
+    discussions = {"url": reverse("discussions:community", args=[thread.community_id]), "label": "Discussions"}
+    return [*crumbs_for_page(thread.community, request, include_page=True), discussions]
 
 
 def _thread_home(request: HttpRequest, thread: Thread) -> dict[str, str]:
