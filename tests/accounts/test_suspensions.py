@@ -302,3 +302,14 @@ def test_lift_by_form_and_the_queue_links_to_suspend(client, person, other_membe
     assert response.status_code == 302
     suspension.refresh_from_db()
     assert suspension.lifted_by == curator and suspension.content_restored_at is not None
+
+
+def test_suspensions_are_in_the_members_data_export_and_go_with_erasure(person, curator):
+    from accounts.data_export import _erase_suspensions, _suspension_rows
+    from privacy.registry import ErasureOptions
+
+    _suspend(curator, person)
+    (row,) = _suspension_rows(person)
+    assert row["reason"] == REASON and "suspended_by" not in row
+    assert _erase_suspensions(person, ErasureOptions()) == {"deleted": 1}
+    assert not Suspension.objects.exists()
