@@ -1,14 +1,16 @@
-"""Profile editing."""
+"""Profile editing, and allauth's forms with Boost's rules."""
 
 from __future__ import annotations
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Profile
-from boost.forms import BoostForm, BoostModelForm
+from boost.forms import BoostForm, BoostModelForm, StorableTextMixin
+from boost.honeypot import HoneypotMixin
 from boost.models import CareArea
 
 _ALLOWED_AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -155,3 +157,20 @@ class FindMemberForm(BoostForm):
         label="Email address of the member to suspend",
         error_messages={"required": "Enter the member's email address.", "invalid": "Enter a real email address."},
     )
+
+
+# --- allauth's forms, with Boost's rules ---------------------------------------------------------
+# allauth builds these itself (settings.ACCOUNT_FORMS); the subclasses add the storable-text rule
+# every Boost form has and, on the forms that anyone may send, the honeypot (boost/honeypot.py).
+
+
+class SignupForm(HoneypotMixin, StorableTextMixin, allauth_forms.SignupForm):
+    """Sign-up: a robot that fills the hidden box gets an error and no account."""
+
+
+class ResetPasswordForm(HoneypotMixin, StorableTextMixin, allauth_forms.ResetPasswordForm):
+    """ "Forgot your password?": it emails an address, so robots are kept out like at sign-up."""
+
+
+class LoginForm(StorableTextMixin, allauth_forms.LoginForm):
+    """Sign-in: no honeypot (it stores and sends nothing, and allauth limits attempts)."""

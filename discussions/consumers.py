@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 
 from boost.db import database_sync_to_async
+from boost.ratelimit import RateLimited
 from boost.text import find_unstorable_text
 from discussions import events, services
 from discussions.hub import Room, encode, get_hub
@@ -272,6 +273,9 @@ class ThreadConsumer(BaseConsumer):
             reply = await self._run(handler, data)
         except DiscussionError as error:
             await self.send_error(error.code, error.message, ref, client_id=data.get("client_id"))
+            return
+        except RateLimited as error:
+            await self.send_error("rate_limited", error.message, ref, retry_after=error.retry_after)
             return
         except DATABASE_DOWN:
             logger.warning("thread socket action %s: database unavailable", data.get("action"))

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from boost import ratelimit
 from communities.models import CommunityPage, Membership
 from discussions import events
 from discussions.models import (
@@ -63,17 +63,11 @@ def _rate_limit() -> tuple[int, int]:
 
 
 def _over_limit(user, kind: str, limit: int, window: int) -> bool:
-    """Count one more ``kind`` request by ``user`` in this fixed window (shared cache); True when over."""
+    """Count one more ``kind`` request by ``user`` in this fixed window (the site's one counter,
+    ``boost.ratelimit``); True when over."""
     if not limit:
         return False
-    bucket = int(timezone.now().timestamp() // window)
-    key = f"discussions:{kind}:{user.pk}:{bucket}"
-    cache.add(key, 0, timeout=window * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window * 2)
-        count = 1
+    count, _ = ratelimit.count_in_window(f"discussions:{kind}:{user.pk}", window)
     return count > limit
 
 
@@ -505,6 +499,7 @@ def flag_message(*, user, message_id: int, reason: Any = "") -> Flag:
         raise DiscussionError("Sign in to flag a message.", "forbidden")
     with transaction.atomic():
         message = _message_for(user, message_id, lock=False)
+        ratelimit.consume("flags", ratelimit.user_key(user))
         flag, created = Flag.objects.get_or_create(message=message, user=user, defaults={"reason": reason})
         if created:
             _notify_moderators(flag)

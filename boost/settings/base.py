@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from boost.log_format import logging_config
 from boost.settings.env import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "accounts.middleware.SuspendedAccountMiddleware",
     "accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "boost.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "boost.urls"
@@ -202,6 +204,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Boost] "
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "login": "accounts.forms.LoginForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -213,6 +220,17 @@ ACCOUNT_RATE_LIMITS = {
     "change_email": "1/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
+}
+# Boost's own rate limits (boost/ratelimit.py): "<count>/<period>" (s, m, h, d, e.g. 5/10m), per
+# signed-in person, or per IP address when signed out; "0" switches one off.
+RATE_LIMITS = {
+    "invitations": env("RATE_LIMIT_INVITATIONS", "20/h"),
+    "community_proposals": env("RATE_LIMIT_COMMUNITY_PROPOSALS", "5/d"),
+    "flags": env("RATE_LIMIT_FLAGS", "20/h"),
+    "join_requests": env("RATE_LIMIT_JOIN_REQUESTS", "10/h"),
+    "contact_team": env("RATE_LIMIT_CONTACT_TEAM", "5/h"),
+    "anonymous_search": env("RATE_LIMIT_ANONYMOUS_SEARCH", "60/m"),
+    "anonymous_suggest": env("RATE_LIMIT_ANONYMOUS_SUGGEST", "240/m"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -335,24 +353,7 @@ ADMIN_CSP = {
     "frame-ancestors": [CSP.SELF],
 }
 
-# --- Logging: one JSON object per line --------------------------------------------------
+# --- Logging: JSON lines in production, readable lines in development (boost/log_format.py) --
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        }
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.server": {"level": "WARNING"},
-        "uvicorn.access": {"level": "WARNING"},
-        # One line per task state change is noise at INFO; failures still log.
-        "django.tasks": {"level": "WARNING"},
-    },
-}
+LOG_FORMAT = env("LOG_FORMAT", "json")
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
