@@ -136,17 +136,32 @@ DATABASE_ASYNC_CONN_MAX_AGE = env("DATABASE_ASYNC_CONN_MAX_AGE", 300, cast=int)
 # --- Cache, channel layer, tasks --------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
+    # Pools are per server process. The cache's is shared by its request threads; a request that
+    # finds every connection busy waits up to 2 s for one.
     CACHES = {
         "default": {
             "BACKEND": "boost.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "boost",
+            "OPTIONS": {
+                "pool_class": "redis.BlockingConnectionPool",
+                "max_connections": env("CACHE_MAX_CONNECTIONS", 20, cast=int),
+                "timeout": 2,
+            },
         }
     }
+    # boost/channel_layer.py: bounded pools that close idle connections, and sockets that stay
+    # open through a Redis outage.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            "BACKEND": "boost.channel_layer.ResilientRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "capacity": 1500,
+                "expiry": 30,
+                "max_connections": env("CHANNEL_LAYER_MAX_CONNECTIONS", 50, cast=int),
+                "idle_connections": env("CHANNEL_LAYER_IDLE_CONNECTIONS", 4, cast=int),
+            },
         }
     }
 else:
