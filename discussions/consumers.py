@@ -146,7 +146,8 @@ class ThreadConsumer(BaseConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        # A suspended member's sockets were closed on suspension; a new one is refused the same way.
+        if user is None or not user.is_authenticated or user.is_suspended:
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.user = user
@@ -429,7 +430,7 @@ class CommunityConsumer(BaseConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or user.is_suspended:
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.user = user
@@ -471,7 +472,7 @@ class NotificationConsumer(BaseConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or user.is_suspended:
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.user_id = user.pk
@@ -481,7 +482,7 @@ class NotificationConsumer(BaseConsumer):
 
     @database_sync_to_async
     def _unread(self) -> int:
-        return Notification.objects.filter(recipient_id=self.user_id, read_at__isnull=True).count()
+        return Notification.objects.filter(recipient_id=self.user_id, read_at__isnull=True).shown().count()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.send_error("read_only", "This socket only sends updates.")
