@@ -70,6 +70,11 @@ class Thread(models.Model):
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
     is_hidden = models.BooleanField(default=False)
+    # Set when the thread was hidden with the rest of its author's content on their suspension, so
+    # lifting it can bring back exactly what it took away.
+    hidden_for = models.ForeignKey(
+        "accounts.Suspension", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ThreadQuerySet.as_manager()
 
@@ -153,6 +158,9 @@ class Message(MessageStates, models.Model):
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    hidden_for = models.ForeignKey(
+        "accounts.Suspension", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = MessageQuerySet.as_manager()
 
@@ -200,8 +208,14 @@ class ReadMarker(models.Model):
         return f"{self.user_id} read {self.thread_id} to {self.last_read_id}"
 
 
+class FlagQuerySet(models.QuerySet):
+    def open(self) -> FlagQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
 class Flag(models.Model):
-    """A person asking moderators to look at a message."""
+    """A person asking moderators to look at a message. Resolved when a moderator hides the
+    message or dismisses its flags."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="flags")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -209,8 +223,11 @@ class Flag(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    objects = FlagQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "user"], name="one_flag_per_person")]
+        indexes = [models.Index(fields=["resolved_at", "message"])]
 
     def __str__(self) -> str:
         return f"Flag on {self.message_id}"
@@ -229,6 +246,7 @@ class ModerationAction(models.Model):
         LOCK = "lock", "Locked a thread"
         UNLOCK = "unlock", "Unlocked a thread"
         HIDE_THREAD = "hide_thread", "Hid a thread"
+        DISMISS = "dismiss", "Dismissed the flags on a message"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=16, choices=Action.choices)
@@ -268,6 +286,12 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
+    def shown(self) -> NotificationQuerySet:
+        """Notifications about content people can still read: none about a hidden message or
+        discussion (a moderator's decision, or a suspended member's content), in the bell, the
+        list or an email."""
+        return self.filter(thread__is_hidden=False).filter(Q(message__isnull=True) | Q(message__hidden_at__isnull=True))
+
 
 class Notification(models.Model):
     """Something in a discussion a person should know about. ``emailed_at`` makes email exactly-once."""
@@ -276,6 +300,7 @@ class Notification(models.Model):
         MENTION = "mention", "mentioned you"
         REPLY = "reply", "replied to your discussion"
         NEW_THREAD = "new_thread", "started a new discussion"
+        FLAG = "flag", "flagged a message for moderators"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -304,3 +329,13 @@ class Notification(models.Model):
     @property
     def text(self) -> str:
         return f"{self.actor.display_name} {self.get_kind_display()}: {self.thread.title}"
+
+    @property
+    def target_url(self) -> str:
+        """Where the notification leads: a flag to the moderation queue, the rest to the message."""
+        from django.urls import reverse
+
+        if self.kind == self.Kind.FLAG:
+            return reverse("discussions:queue")
+        url = self.thread.get_absolute_url()
+        return f"{url}#message-{self.message_id}" if self.message_id else url

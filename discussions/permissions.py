@@ -16,10 +16,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.models import PageViewRestriction
 
+from accounts.models import suspended_now
 from boost.permissions import can_view_page, community_of, page_view_restrictions
 from communities.models import CommunityPage, Membership
 from communities.permissions import can_moderate, can_view_community, is_active_member, sees_all_communities
-from discussions.models import Message, Thread
+from discussions.models import Flag, Message, Thread
+
+# Roles that moderate every discussion, as ``communities.permissions`` defines who sees everything.
+_OVERSEER_GROUPS = ("Curator", "Admin")
 
 
 def community_for_page(page) -> CommunityPage | None:
@@ -54,7 +58,7 @@ def can_view_thread(user, thread: Thread) -> bool:
 
 def can_post(user, thread: Thread) -> bool:
     """May ``user`` add to this thread (regardless of lock: the service says "locked" separately)."""
-    if not user.is_authenticated or not user.is_active or not can_view_thread(user, thread):
+    if not user.is_authenticated or not user.is_active or user.is_suspended or not can_view_thread(user, thread):
         return False
     if thread.page_id is None:
         return is_active_member(user, thread.community) or can_moderate(user, thread.community)
@@ -62,7 +66,9 @@ def can_post(user, thread: Thread) -> bool:
 
 
 def can_start_thread(user, community: CommunityPage) -> bool:
-    if not user.is_authenticated or not user.is_active or not can_view_community(user, community):
+    if not user.is_authenticated or not user.is_active or user.is_suspended:
+        return False
+    if not can_view_community(user, community):
         return False
     return is_active_member(user, community) or can_moderate(user, community)
 
@@ -98,3 +104,43 @@ def people_who_can_see(thread: Thread) -> QuerySet:
 
 def _members_of_groups(group_ids: list[int]) -> QuerySet:
     return get_user_model().objects.filter(groups__in=group_ids).values("pk")
+
+
+def _facilitated_communities(user) -> QuerySet:
+    return Membership.objects.filter(user=user, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR).values(
+        "community_id"
+    )
+
+
+def can_use_moderation_queue(user) -> bool:
+    """Curators and admins (the site-wide queue) and facilitators (their communities' flags)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return sees_all_communities(user) or _facilitated_communities(user).exists()
+
+
+def flags_moderated_by(user) -> QuerySet:
+    """The open flags ``user`` may act on: all of them for curators and admins (questions under a
+    write-up with no community included), those in their own communities for facilitators."""
+    flags = Flag.objects.open()
+    if not user.is_authenticated or not user.is_active:
+        return flags.none()
+    if sees_all_communities(user):
+        return flags
+    return flags.filter(message__thread__community_id__in=_facilitated_communities(user))
+
+
+def moderators_to_tell(thread: Thread) -> list[int]:
+    """Who hears of a new flag in ``thread``: the community's facilitators; for a thread with no
+    community (a question under a write-up), or a community without facilitators, the curators and
+    admins who can see the thread."""
+    users = get_user_model().objects.filter(is_active=True).exclude(suspended_now())
+    if thread.community_id is not None:
+        facilitators = Membership.objects.filter(
+            community_id=thread.community_id, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
+        ).values("user_id")
+        ids = list(users.filter(pk__in=facilitators).values_list("pk", flat=True))
+        if ids:
+            return ids
+    overseers = users.filter(Q(is_superuser=True) | Q(groups__name__in=_OVERSEER_GROUPS)).distinct()
+    return [user.pk for user in overseers if can_view_thread(user, thread)]

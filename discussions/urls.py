@@ -20,6 +20,7 @@ urlpatterns = [
     path("discussions/messages/<id:message_id>/react/", views.react, name="react"),
     path("discussions/messages/<id:message_id>/flag/", views.flag, name="flag"),
     path("discussions/messages/<id:message_id>/<str:action>/", views.moderate_message, name="moderate"),
+    path("moderation/", views.moderation_queue, name="queue"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<id:notification_id>/", views.open_notification, name="open_notification"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),

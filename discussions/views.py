@@ -10,6 +10,8 @@ from functools import wraps
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Min, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +19,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from boost.breadcrumbs import crumbs_for_page
 from communities.models import CommunityPage
-from communities.permissions import can_moderate, can_view_community
+from communities.permissions import can_moderate, can_view_community, community_access
 from discussions import services
 from discussions.forms import (
     EditMessageForm,
@@ -39,7 +42,6 @@ from discussions.models import (
     ModerationAction,
     Notification,
     NotificationPreference,
-    Reaction,
     ReadMarker,
     Thread,
 )
@@ -47,9 +49,12 @@ from discussions.permissions import (
     can_moderate_thread,
     can_post,
     can_start_thread,
+    can_use_moderation_queue,
     can_view_thread,
     community_for_page,
+    flags_moderated_by,
 )
+from discussions.reactions import REACTIONS
 from discussions.services import DiscussionError
 from discussions.tasks import user_id_from_token
 from discussions.thread_page import thread_messages
@@ -129,10 +134,30 @@ def thread_detail(
         "is_moderator": is_moderator,
         "replying_to": replying_to,
         "home": _thread_home(request, thread),
-        "reaction_kinds": Reaction.Kind.choices,
+        "crumbs": _thread_crumbs(request, thread),
+        "reactions": REACTIONS,
+        # A signed-in reader who may not post gets the community's own join or request action here.
+        "join": _join_offer(user, thread) if user.is_authenticated and not posting else None,
         "max_message_chars": services.max_message_chars(),
     }
     return render(request, "discussions/thread.html", context, status=status)
+
+
+def _join_offer(user, thread: Thread) -> dict | None:
+    """The community and the reader's standing in it, for ``communities/includes/join_actions.html``."""
+    if thread.page_id is not None or thread.community_id is None:
+        return None
+    community = thread.community
+    return {"community": community, "access": community_access(user, community)}
+
+
+def _thread_crumbs(request: HttpRequest, thread: Thread) -> list[dict[str, str]]:
+    """Home, the page's ancestors, the page (a write-up, or the community) and, for a community
+    thread, the community's discussion list."""
+    if thread.page_id is not None:
+        return crumbs_for_page(thread.page, request, include_page=True)
+    discussions = {"url": reverse("discussions:community", args=[thread.community_id]), "label": "Discussions"}
+    return [*crumbs_for_page(thread.community, request, include_page=True), discussions]
 
 
 def _thread_home(request: HttpRequest, thread: Thread) -> dict[str, str]:
@@ -274,6 +299,10 @@ def moderate_message(request: HttpRequest, message_id: int, action: str) -> Http
             lambda: services.review_held_message(actor=request.user, message_id=message.pk, approve=False),
             "The message was not approved.",
         ),
+        "dismiss": (
+            lambda: services.dismiss_flags(actor=request.user, message_id=message.pk, reason=reason),
+            "The flags on the message are dismissed.",
+        ),
     }
     if action not in verbs:
         raise Http404("No such action")
@@ -281,6 +310,8 @@ def moderate_message(request: HttpRequest, message_id: int, action: str) -> Http
     response = _simple_action(request, message, verb, success)
     if request.POST.get("next") == "moderation" and message.thread.community_id:
         return redirect("discussions:moderation", message.thread.community_id)
+    if request.POST.get("next") == "queue":
+        return redirect("discussions:queue")
     return response
 
 
@@ -435,13 +466,45 @@ def moderation(request: HttpRequest, community_id: int) -> HttpResponse:
     )
 
 
+QUEUE_PAGE_SIZE = 25
+
+
+@login_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    """Flagged messages waiting for a moderator, oldest first: every open flag on the site for
+    curators and admins (questions under a write-up included), their communities' for facilitators.
+    Everyone else gets a 404."""
+    if not can_use_moderation_queue(request.user):
+        raise Http404("No such page")
+    flags = flags_moderated_by(request.user)
+    flagged = (
+        Message.objects.filter(pk__in=flags.values("message_id"))
+        .select_related("author__profile", "thread__community", "thread__page")
+        .annotate(first_flagged_at=Min("flags__created_at"))
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.open().select_related("user__profile").order_by("created_at", "pk"),
+                to_attr="open_flags",
+            )
+        )
+        .order_by("first_flagged_at", "pk")
+    )
+    page = Paginator(flagged, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    from accounts.sanctions import can_suspend
+
+    return render(request, "discussions/queue.html", {"page": page, "can_suspend": can_suspend(request.user)})
+
+
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.mark_notifications_read(user=request.user)
         flash.success(request, "All notifications marked as read.")
         return redirect("discussions:notifications")
-    items = list(Notification.objects.filter(recipient=request.user).select_related("actor__profile", "thread")[:50])
+    items = list(
+        Notification.objects.filter(recipient=request.user).shown().select_related("actor__profile", "thread")[:50]
+    )
     return render(request, "discussions/notifications.html", {"items": items})
 
 
@@ -449,8 +512,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
     services.mark_notifications_read(user=request.user, ids=[notification.pk])
-    url = reverse("discussions:thread", args=[notification.thread_id])
-    return redirect(f"{url}#message-{notification.message_id}" if notification.message_id else url)
+    return redirect(notification.target_url)
 
 
 @login_required

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from django import template
 
+from boost.breadcrumbs import crumbs_for_page
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def page_crumbs(context, page) -> list[dict[str, str]]:
-    """Breadcrumbs for a Wagtail page: its ancestors below the tree root, home first."""
-    request = context.get("request")
-    crumbs = []
-    for ancestor in page.get_ancestors().filter(depth__gt=1):
-        url = ancestor.get_url(request=request)
-        if url:
-            crumbs.append({"url": url, "label": "Home" if ancestor.depth == 2 else ancestor.title})
-    return crumbs
+def page_crumbs(context, page, include_page=False) -> list[dict[str, str]]:
+    """``{% page_crumbs page as crumbs %}``; ``include_page=True`` for a view below the page."""
+    return crumbs_for_page(page, context.get("request"), include_page=bool(include_page))
 
 
 @register.filter

@@ -211,3 +211,19 @@ def test_read_path_does_not_write(client, corpus, django_assert_num_queries):
         client.get("/search/suggest/", {"q": "frail"})
     writes = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
+
+
+def test_json_link_only_for_staff_and_only_with_results(client, corpus, admin_user, member):
+    link = "These results as JSON"
+    assert link not in client.get(URL, {"q": "frailty"}).content.decode()  # anonymous
+    client.force_login(member)
+    assert link not in client.get(URL, {"q": "frailty"}).content.decode()
+    client.force_login(admin_user)
+    assert link in client.get(URL, {"q": "frailty"}).content.decode()
+    assert link not in client.get(URL, {"q": "zzzqqqxxnothing"}).content.decode()
+
+
+def test_key_facts_run_as_one_wrapping_line(client, corpus):
+    html = client.get(URL, {"q": "frailty"}).content.decode()
+    assert '<p class="boost-key-facts nhsuk-body-s"><span>' in html
+    assert '<ul class="boost-key-facts' not in html
