@@ -52,3 +52,28 @@ def test_menu_follows_publishing_despite_the_link_cache(client, home_page):
     assert "Getting started" in client.get("/").content.decode()
     page.unpublish()
     assert "Getting started" not in client.get("/").content.decode()
+
+
+def test_footer_links_the_privacy_notice_once(client, home_page):
+    from wagtail.models import Site
+
+    from boost.models import FooterLink, SiteSettings, StandardPage
+
+    def privacy_links() -> int:
+        return client.get("/").content.decode().count('class="nhsuk-footer__list-item-link" href="/privacy/"')
+
+    assert privacy_links() == 1  # always linked, even with no footer links set up
+    notice = StandardPage(title="Privacy notice", slug="privacy")  # at /privacy/, as in the demo
+    home_page.add_child(instance=notice)
+    notice.save_revision().publish()
+    settings = SiteSettings.objects.create(site=Site.objects.get(is_default_site=True))
+    FooterLink.objects.create(settings=settings, label="Privacy notice", page=notice)
+    assert privacy_links() == 1  # the editors' link, not a second one
+
+
+def test_nhsuk_frontend_is_told_the_browser_is_supported(client):
+    # nhsuk-frontend 10's initAll() refuses to start any component (the header's "More" menu,
+    # buttons, checkboxes) unless the page marks the body as supported before it runs.
+    html = client.get("/").content.decode()
+    assert "nhsuk-frontend-supported" in html
+    assert html.index("nhsuk-frontend-supported") < html.index("initAll()")
