@@ -19,6 +19,9 @@ def _to_allauth_login(request):
 
 admin.site.login = _to_allauth_login
 
+# allauth looks here for the page it answers its own rate limits with; Boost's limits use it too.
+handler429 = "boost.ratelimit.handler429"
+
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("admin/login/", _to_allauth_login),

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from boost import ratelimit
 from communities.models import (
     Access,
     CommunityIndexPage,
@@ -98,7 +99,7 @@ def _refuse_existing(membership: Membership | None) -> None:
 def join_community(*, user: User, community: CommunityPage) -> Membership:
     """Join an open community in one step. Someone who left may come back; someone removed may not."""
     if not user.is_authenticated:
-        raise NotAllowed("Log in to join a community.")
+        raise NotAllowed("Sign in to join a community.")
     if not can_list_community(user, community):
         raise NotAllowed("This community cannot be found.")
     if community.access != Access.OPEN:
@@ -118,7 +119,7 @@ def join_community(*, user: User, community: CommunityPage) -> Membership:
 def request_to_join(*, user: User, community: CommunityPage, message: str = "") -> Membership:
     """Ask to join a request-to-join community; its facilitators are emailed."""
     if not user.is_authenticated:
-        raise NotAllowed("Log in to ask to join a community.")
+        raise NotAllowed("Sign in to ask to join a community.")
     if not can_list_community(user, community):
         raise NotAllowed("This community cannot be found.")
     if community.access == Access.OPEN:
@@ -130,6 +131,7 @@ def request_to_join(*, user: User, community: CommunityPage, message: str = "") 
         raise MembershipError("Keep your message to 500 characters or fewer.")
     membership = _locked_membership(user, community)
     _refuse_existing(membership)
+    ratelimit.consume("join_requests", ratelimit.user_key(user))
     if membership is None:
         membership = Membership.objects.create(
             user=user, community=community, state=Membership.State.PENDING, request_message=message
@@ -326,6 +328,7 @@ def invite(*, actor: User, community: CommunityPage, email: str) -> tuple[Invita
         community=community, user__email__iexact=email, state=Membership.State.ACTIVE
     ).exists():
         raise InvitationError(f"{email} is already a member of this community.")
+    ratelimit.consume("invitations", ratelimit.user_key(actor))
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         community=community,
@@ -355,7 +358,7 @@ def accept_invitation(*, user: User, token: str) -> Membership:
     """Use an invitation: the person becomes an active member (even after an earlier removal:
     a facilitator chose to invite them back)."""
     if not user.is_authenticated:
-        raise NotAllowed("Log in or create an account to accept the invitation.")
+        raise NotAllowed("Sign in or create an account to accept the invitation.")
     invitation = Invitation.objects.select_for_update().filter(token_hash=_hash(token)).first()
     if invitation is None:
         raise InvitationError("This invitation link is not valid. Check you copied all of it.")
@@ -396,7 +399,7 @@ def propose_community(
 ) -> CommunityProposal:
     """Any member may propose a community; curators are emailed."""
     if not user.is_authenticated:
-        raise NotAllowed("Log in to propose a community.")
+        raise NotAllowed("Sign in to propose a community.")
     name, purpose = name.strip(), purpose.strip()
     if not name or not purpose:
         raise ProposalError("Give the community a name and a purpose.")
@@ -405,6 +408,7 @@ def propose_community(
         or CommunityProposal.objects.filter(name__iexact=name, state=CommunityProposal.State.PENDING).exists()
     ):
         raise ProposalError(f"A community called “{name}” already exists or is being reviewed.")
+    ratelimit.consume("community_proposals", ratelimit.user_key(user))
     proposal = CommunityProposal.objects.create(
         proposer=user,
         name=name,
@@ -635,7 +639,7 @@ def rsvp(*, user: User, event: Event, going: bool) -> Rsvp:
     write lock) before the places are counted, so two people can never take the last place.
     """
     if not user.is_authenticated:
-        raise NotAllowed("Log in to answer.")
+        raise NotAllowed("Sign in to answer.")
     event = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
     membership = Membership.objects.filter(user=user, community=event.community, state=Membership.State.ACTIVE)
     if not membership.exists():

@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 
 from boost.db import database_sync_to_async
+from boost.ratelimit import RateLimited
 from boost.text import find_unstorable_text
 from discussions import events, services
 from discussions.hub import Room, encode, get_hub
@@ -145,7 +146,8 @@ class ThreadConsumer(BaseConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        # A suspended member's sockets were closed on suspension; a new one is refused the same way.
+        if user is None or not user.is_authenticated or user.is_suspended:
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.user = user
@@ -271,6 +273,9 @@ class ThreadConsumer(BaseConsumer):
             reply = await self._run(handler, data)
         except DiscussionError as error:
             await self.send_error(error.code, error.message, ref, client_id=data.get("client_id"))
+            return
+        except RateLimited as error:
+            await self.send_error("rate_limited", error.message, ref, retry_after=error.retry_after)
             return
         except DATABASE_DOWN:
             logger.warning("thread socket action %s: database unavailable", data.get("action"))
@@ -425,7 +430,7 @@ class CommunityConsumer(BaseConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or user.is_suspended:
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.user = user
@@ -467,7 +472,7 @@ class NotificationConsumer(BaseConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or user.is_suspended:
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.user_id = user.pk
@@ -477,7 +482,7 @@ class NotificationConsumer(BaseConsumer):
 
     @database_sync_to_async
     def _unread(self) -> int:
-        return Notification.objects.filter(recipient_id=self.user_id, read_at__isnull=True).count()
+        return Notification.objects.filter(recipient_id=self.user_id, read_at__isnull=True).shown().count()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.send_error("read_only", "This socket only sends updates.")

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.models import PageViewRestriction
 
+from accounts.models import suspended_now
 from boost.permissions import community_of, page_view_restrictions, restrictions_allow
 from communities.models import CommunityPage, Membership
 from communities.permissions import can_moderate, can_view_community, is_active_member, sees_all_communities
@@ -61,7 +62,7 @@ def can_view_thread(user, thread: Thread) -> bool:
 
 def can_post(user, thread: Thread) -> bool:
     """May ``user`` add to this thread (regardless of lock: the service says "locked" separately)."""
-    if not user.is_authenticated or not user.is_active or not can_view_thread(user, thread):
+    if not user.is_authenticated or not user.is_active or user.is_suspended or not can_view_thread(user, thread):
         return False
     if thread.page_id is None:
         return is_active_member(user, thread.community) or can_moderate(user, thread.community)
@@ -69,7 +70,9 @@ def can_post(user, thread: Thread) -> bool:
 
 
 def can_start_thread(user, community: CommunityPage) -> bool:
-    if not user.is_authenticated or not user.is_active or not can_view_community(user, community):
+    if not user.is_authenticated or not user.is_active or user.is_suspended:
+        return False
+    if not can_view_community(user, community):
         return False
     return is_active_member(user, community) or can_moderate(user, community)
 
@@ -135,7 +138,7 @@ def moderators_to_tell(thread: Thread) -> list[int]:
     """Who hears of a new flag in ``thread``: the community's facilitators; for a thread with no
     community (a question under a write-up), or a community without facilitators, the curators and
     admins who can see the thread."""
-    users = get_user_model().objects.filter(is_active=True)
+    users = get_user_model().objects.filter(is_active=True).exclude(suspended_now())
     if thread.community_id is not None:
         facilitators = Membership.objects.filter(
             community_id=thread.community_id, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR

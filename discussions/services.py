@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from boost import ratelimit
 from communities.models import CommunityPage, Membership
 from discussions import events
 from discussions.models import (
@@ -63,17 +63,11 @@ def _rate_limit() -> tuple[int, int]:
 
 
 def _over_limit(user, kind: str, limit: int, window: int) -> bool:
-    """Count one more ``kind`` request by ``user`` in this fixed window (shared cache); True when over."""
+    """Count one more ``kind`` request by ``user`` in this fixed window (the site's one counter,
+    ``boost.ratelimit``); True when over."""
     if not limit:
         return False
-    bucket = int(timezone.now().timestamp() // window)
-    key = f"discussions:{kind}:{user.pk}:{bucket}"
-    cache.add(key, 0, timeout=window * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window * 2)
-        count = 1
+    count, _ = ratelimit.count_in_window(f"discussions:{kind}:{user.pk}", window)
     return count > limit
 
 
@@ -196,6 +190,8 @@ def _bump_version(thread: Thread, *, new_message: bool = False) -> int:
 
 
 def _check_can_post(user, thread: Thread) -> None:
+    if user.is_authenticated and user.is_suspended:
+        raise DiscussionError("Your account is suspended.", "forbidden")
     if not can_view_thread(user, thread):
         raise DiscussionError("That discussion does not exist.", "not_found")
     if thread.is_hidden:
@@ -305,7 +301,9 @@ def _deliver_notifications(ids: list[int]) -> None:
         ).values_list("user_id", flat=True)
     )
     for notification in notifications:
-        unread = Notification.objects.filter(recipient_id=notification.recipient_id, read_at__isnull=True).count()
+        unread = (
+            Notification.objects.filter(recipient_id=notification.recipient_id, read_at__isnull=True).shown().count()
+        )
         events.send_now(events.user_group(notification.recipient_id), events.notification_created(notification, unread))
         if notification.recipient_id in immediate:
             send_notification_email.enqueue(notification.pk)
@@ -501,6 +499,7 @@ def flag_message(*, user, message_id: int, reason: Any = "") -> Flag:
         raise DiscussionError("Sign in to flag a message.", "forbidden")
     with transaction.atomic():
         message = _message_for(user, message_id, lock=False)
+        ratelimit.consume("flags", ratelimit.user_key(user))
         flag, created = Flag.objects.get_or_create(message=message, user=user, defaults={"reason": reason})
         if created:
             _notify_moderators(flag)
@@ -673,3 +672,62 @@ def set_premoderation(*, actor, community: CommunityPage, first_messages: int) -
         community=community, defaults={"premoderate_first_messages": first_messages}
     )
     return setting
+
+
+def hide_content_of(*, actor, suspension) -> int:
+    """Take everything a suspended member wrote out of view: the discussions they started and their
+    messages elsewhere, each marked with ``suspension`` so lifting it brings back exactly these.
+    Open pages are told live; search re-indexes each thread touched once. Returns how many messages
+    were hidden. The caller (``accounts.sanctions``) has checked the actor's right to do this."""
+    author_id = suspension.user_id
+    now = timezone.now()
+    for thread in Thread.objects.filter(author_id=author_id, is_hidden=False):
+        thread.is_hidden = True
+        thread.hidden_for = suspension
+        thread.save(update_fields=["is_hidden", "hidden_for"])
+        events.broadcast_on_commit(events.thread_group(thread.pk), events.thread_updated(thread))
+    visible = Message.objects.filter(author_id=author_id, hidden_at__isnull=True, deleted_at__isnull=True)
+    hidden = 0
+    for thread_id in sorted(set(visible.values_list("thread_id", flat=True))):
+        thread = _locked_thread(thread_id)
+        for message in visible.filter(thread_id=thread_id).select_related("author__profile").order_by("id"):
+            message.hidden_at, message.hidden_by, message.hidden_for = now, actor, suspension
+            if message.state == Message.State.PUBLISHED:
+                message.version = _bump_version(thread)
+                events.broadcast_on_commit(events.thread_group(thread_id), events.message_hidden(message))
+            # A queryset update, not save(): one search re-index per thread (below), not per message.
+            Message.objects.filter(pk=message.pk).update(
+                hidden_at=now, hidden_by=actor, hidden_for=suspension, version=message.version
+            )
+            hidden += 1
+        Flag.objects.filter(
+            message__thread_id=thread_id, message__author_id=author_id, resolved_at__isnull=True
+        ).update(resolved_at=now)
+        thread.save(update_fields=["version"])
+    return hidden
+
+
+def restore_content_of(*, actor, suspension) -> int:
+    """Bring back what :func:`hide_content_of` hid for ``suspension`` (nothing a moderator hid on
+    its own account). Returns how many messages came back."""
+    for thread in Thread.objects.filter(hidden_for=suspension, is_hidden=True):
+        thread.is_hidden = False
+        thread.hidden_for = None
+        thread.save(update_fields=["is_hidden", "hidden_for"])
+        events.broadcast_on_commit(events.thread_group(thread.pk), events.thread_updated(thread))
+    hidden = Message.objects.filter(hidden_for=suspension, hidden_at__isnull=False)
+    restored = 0
+    for thread_id in sorted(set(hidden.values_list("thread_id", flat=True))):
+        thread = _locked_thread(thread_id)
+        for message in hidden.filter(thread_id=thread_id).with_people().order_by("id"):
+            message.hidden_at = message.hidden_by = message.hidden_for = None
+            if message.state == Message.State.PUBLISHED:
+                message.version = _bump_version(thread)
+                counts = events.reaction_counts([message.pk]).get(message.pk, {})
+                events.broadcast_on_commit(events.thread_group(thread_id), events.message_updated(message, counts))
+            Message.objects.filter(pk=message.pk).update(
+                hidden_at=None, hidden_by=None, hidden_for=None, version=message.version
+            )
+            restored += 1
+        thread.save(update_fields=["version"])
+    return restored

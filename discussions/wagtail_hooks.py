@@ -16,7 +16,7 @@ def demo_loader():
 def unread_notifications_section(request):
     from discussions.models import Notification
 
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).shown()
     items = list(unread.select_related("actor__profile", "thread")[:5])
     if not items:
         return None

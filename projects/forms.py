@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from boost.forms import BoostForm, BoostModelForm
+from boost.honeypot import HoneypotField
 from boost.models import CareArea
 from communities.models import CommunityPage
 from projects.csv_import import MAX_BYTES
@@ -157,7 +158,16 @@ class TeamMemberForm(BoostForm):
 class MeasureForm(BoostModelForm):
     class Meta:
         model = Measure
-        fields = ["name", "operational_definition", "measure_type", "unit", "better", "target", "screen_outliers"]
+        fields = [
+            "name",
+            "operational_definition",
+            "measure_type",
+            "unit",
+            "better",
+            "target",
+            "decimal_places",
+            "screen_outliers",
+        ]
         labels = {"measure_type": "Type of measure", "operational_definition": "Operational definition"}
         widgets = {
             "measure_type": forms.RadioSelect(choices=MeasureType.choices),
@@ -229,6 +239,7 @@ class ContactForm(BoostForm):
     message = forms.CharField(
         max_length=3000, widget=forms.Textarea(attrs={"rows": 6}), help_text="The team will reply to your email."
     )
+    website = HoneypotField()
 
 
 class BrightSpotForm(BoostForm):

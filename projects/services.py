@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 from wagtail.models import Page, Revision, TaskState, WorkflowState
 
+from boost import ratelimit
 from projects import permissions
 from projects.csv_import import parse_date, read_csv
 from projects.measurement import refresh_measure
@@ -41,7 +41,6 @@ from projects.models import (
 STORY_FIELDS = ("title", "summary", *SECTION_FIELDS, "stage", "care_setting", "care_area")
 STORY_RELATIONS = ("organisations", "methods", "priorities", "communities")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-CONTACT_LIMIT_PER_HOUR = 5
 
 
 class ProjectError(Exception):
@@ -340,9 +339,10 @@ def save_measure(*, user, project: ProjectPage, measure: Measure | None = None, 
         measure = Measure(project=project, sort_order=0 if order is None else order + 1)
     elif measure.project_id != project.pk:
         raise NotAllowed("That measure belongs to another project.")
-    for name in ("name", "operational_definition", "measure_type", "unit", "better", "target", "screen_outliers"):
+    nullable = ("target", "decimal_places")
+    for name in ("name", "operational_definition", "measure_type", "unit", "better", *nullable, "screen_outliers"):
         if name in data:
-            setattr(measure, name, data[name] if data[name] is not None or name == "target" else "")
+            setattr(measure, name, data[name] if data[name] is not None or name in nullable else "")
     _validated(measure).save()
     return refresh_measure(measure)
 
@@ -579,12 +579,6 @@ def contact_team(*, sender, project: ProjectPage, message: str) -> int:
         raise ProjectError("Write your message to the team.")
     if len(message) > 3000:
         raise ProjectError("Keep the message under 3,000 characters.")
-    # A light brake on misuse: a handful of messages an hour per sender is plenty for real questions.
-    key = f"projects:contact:{sender.pk}"
-    sent = cache.get(key, 0)
-    if sent >= CONTACT_LIMIT_PER_HOUR:
-        raise ProjectError("You have sent several messages in the last hour. Please try again later.")
-    cache.set(key, sent + 1, 3600)
     recipients = list(
         ProjectTeamMember.objects.filter(project=project, user__isnull=False, is_coauthor=True)
         .values_list("user__email", flat=True)
@@ -592,6 +586,7 @@ def contact_team(*, sender, project: ProjectPage, message: str) -> int:
     )
     if not recipients:
         raise ProjectError("This team has no one to contact on Boost yet.")
+    ratelimit.consume("contact_team", ratelimit.user_key(sender))
     body = (
         f"{sender.display_name} ({sender.email}) has a question about your project '{project.title}':\n\n"
         f"{message}\n\nReply to them directly at {sender.email}."

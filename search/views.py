@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from boost import ratelimit
 from boost.filters import FilterGroup, FilterOption, FilterPanel
 from search.permissions import Viewer
 from search.query import FACETS, MAX_PAGE, SORTS, SearchQuery, SearchUnavailable, SuggestQuery
@@ -63,9 +64,27 @@ def _wants_json(request: HttpRequest, api: bool) -> bool:
     return api or request.GET.get("format") == "json"
 
 
+def _limit_anonymous(request: HttpRequest, *, as_json: bool, action: str = "anonymous_search") -> HttpResponse | None:
+    """Signed-out searches are counted per IP address (signed-in people are not limited): a
+    scraper or a loop gets 429, in the form it asked for, before the engine does any work."""
+    if request.user.is_authenticated:
+        return None
+    try:
+        ratelimit.consume(action, ratelimit.request_key(request))
+    except ratelimit.RateLimited as error:
+        if not as_json:
+            return ratelimit.too_many_requests(request, error)
+        response = JsonResponse({"error": error.message, "retry_after": error.retry_after}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    return None
+
+
 @require_GET
 def results(request: HttpRequest, api: bool = False) -> HttpResponse:
     """Search results as HTML (``/search/``) or JSON (``/search/api/`` or ``?format=json``)."""
+    if refused := _limit_anonymous(request, as_json=_wants_json(request, api)):
+        return refused
     query = query_from_request(request)
     try:
         outcome = query.run()
@@ -98,6 +117,9 @@ def results(request: HttpRequest, api: bool = False) -> HttpResponse:
 @require_GET
 def suggest(request: HttpRequest) -> JsonResponse:
     """Title suggestions as the person types (the header's combobox enhancement)."""
+    # Suggestions come a keystroke at a time, so they have their own, larger budget.
+    if refused := _limit_anonymous(request, as_json=True, action="anonymous_suggest"):
+        return refused
     query = SuggestQuery(text=request.GET.get("q", ""), viewer=Viewer.for_user(request.user))
     try:
         suggestions = query.run()

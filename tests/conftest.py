@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import threading
+import types
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +14,17 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tests.factories.accounts import UserFactory, user_with_role
+
+# channels.testing's package __init__ imports daphne for ChannelsLiveServerTestCase, which Boost does
+# not use (uvicorn serves Boost). Only WebsocketCommunicator is needed, so stand in for daphne.testing
+# when daphne is not installed rather than pull in Twisted for one import.
+if importlib.util.find_spec("daphne") is None:
+    _daphne = types.ModuleType("daphne")
+    _daphne_testing = types.ModuleType("daphne.testing")
+    _daphne_testing.DaphneProcess = None
+    _daphne.testing = _daphne_testing
+    sys.modules.setdefault("daphne", _daphne)
+    sys.modules.setdefault("daphne.testing", _daphne_testing)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the browser tests
 # make between page actions are still ordinary synchronous code.

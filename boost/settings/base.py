@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from boost.log_format import logging_config
 from boost.settings.env import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -81,8 +82,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "boost.middleware.AdminCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SuspendedAccountMiddleware",
     "accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "boost.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "boost.urls"
@@ -133,17 +136,32 @@ DATABASE_ASYNC_CONN_MAX_AGE = env("DATABASE_ASYNC_CONN_MAX_AGE", 300, cast=int)
 # --- Cache, channel layer, tasks --------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
+    # Pools are per server process. The cache's is shared by its request threads; a request that
+    # finds every connection busy waits up to 2 s for one.
     CACHES = {
         "default": {
             "BACKEND": "boost.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "boost",
+            "OPTIONS": {
+                "pool_class": "redis.BlockingConnectionPool",
+                "max_connections": env("CACHE_MAX_CONNECTIONS", 20, cast=int),
+                "timeout": 2,
+            },
         }
     }
+    # boost/channel_layer.py: bounded pools that close idle connections, and sockets that stay
+    # open through a Redis outage.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            "BACKEND": "boost.channel_layer.ResilientRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "capacity": 1500,
+                "expiry": 30,
+                "max_connections": env("CHANNEL_LAYER_MAX_CONNECTIONS", 50, cast=int),
+                "idle_connections": env("CHANNEL_LAYER_IDLE_CONNECTIONS", 4, cast=int),
+            },
         }
     }
 else:
@@ -201,6 +219,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Boost] "
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "login": "accounts.forms.LoginForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -212,6 +235,17 @@ ACCOUNT_RATE_LIMITS = {
     "change_email": "1/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
+}
+# Boost's own rate limits (boost/ratelimit.py): "<count>/<period>" (s, m, h, d, e.g. 5/10m), per
+# signed-in person, or per IP address when signed out; "0" switches one off.
+RATE_LIMITS = {
+    "invitations": env("RATE_LIMIT_INVITATIONS", "20/h"),
+    "community_proposals": env("RATE_LIMIT_COMMUNITY_PROPOSALS", "5/d"),
+    "flags": env("RATE_LIMIT_FLAGS", "20/h"),
+    "join_requests": env("RATE_LIMIT_JOIN_REQUESTS", "10/h"),
+    "contact_team": env("RATE_LIMIT_CONTACT_TEAM", "5/h"),
+    "anonymous_search": env("RATE_LIMIT_ANONYMOUS_SEARCH", "60/m"),
+    "anonymous_suggest": env("RATE_LIMIT_ANONYMOUS_SUGGEST", "240/m"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -334,24 +368,7 @@ ADMIN_CSP = {
     "frame-ancestors": [CSP.SELF],
 }
 
-# --- Logging: one JSON object per line --------------------------------------------------
+# --- Logging: JSON lines in production, readable lines in development (boost/log_format.py) --
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        }
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.server": {"level": "WARNING"},
-        "uvicorn.access": {"level": "WARNING"},
-        # One line per task state change is noise at INFO; failures still log.
-        "django.tasks": {"level": "WARNING"},
-    },
-}
+LOG_FORMAT = env("LOG_FORMAT", "json")
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
