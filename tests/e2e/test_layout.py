@@ -67,3 +67,14 @@ def test_layout(visitor_contexts, demo_site, key, audience, width):
     finally:
         page.close()
     assert not problems, f"{demo_site.urls[key]} at {width}px as {audience}:\n" + "\n".join(problems[:40])
+
+
+def test_header_menu_folds_on_a_phone(visitor_contexts, demo_site):
+    """nhsuk-frontend's header script runs: on a phone the menu folds behind "More"."""
+    page = visitor_contexts("signed-out").new_page()
+    try:
+        show(page, "/", 375)
+        assert page.locator(".nhsuk-header__menu-toggle").is_visible()
+        assert page.evaluate("document.body.classList.contains('nhsuk-frontend-supported')")
+    finally:
+        page.close()
