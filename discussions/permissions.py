@@ -1,9 +1,11 @@
 """Who may see, post in and moderate a discussion. Every path (page, form post, socket) asks here.
 
 A community thread is visible to whoever can see its community. A question on a page is visible
-when the page is live, when Wagtail's view restrictions on the page and its ancestors let the person
-in (see :func:`page_restrictions_allow`) and, if it sits under a private community, to whoever can
-see that community.
+to whoever may see the page: :func:`boost.permissions.can_view_page`, the one rule for a page and
+everything derived from it (live or draft rights, Wagtail's view restrictions on the page and its
+ancestors, the private community it sits under), asked without a request: discussion rights are
+per person and re-checked where there is no browser session (services, socket actions, the rights
+watcher), so questions on a password-protected page are closed to everyone.
 Posting needs a signed-in person; in a community discussion they must also be an active member
 (or a moderator). Moderators are the community's facilitators, curators and admins.
 """
@@ -15,7 +17,7 @@ from django.db.models import Q, QuerySet
 from wagtail.models import PageViewRestriction
 
 from accounts.models import suspended_now
-from boost.permissions import community_of, page_view_restrictions, restrictions_allow
+from boost.permissions import can_view_page, community_of, page_view_restrictions
 from communities.models import CommunityPage, Membership
 from communities.permissions import can_moderate, can_view_community, is_active_member, sees_all_communities
 from discussions.models import Flag, Message, Thread
@@ -41,20 +43,14 @@ def thread_page_restrictions(thread: Thread) -> list[PageViewRestriction]:
     return restrictions
 
 
-def page_restrictions_allow(user, thread: Thread) -> bool:
-    """Do the view restrictions on the thread's page (and its ancestors) let ``user`` see it?
-    The rule is :func:`boost.permissions.restrictions_allow`, asked without a request: discussion
-    rights are per person and re-checked where there is no browser session (services, socket
-    actions, the rights watcher), so questions on a password-protected page are closed to everyone.
-    """
-    return restrictions_allow(user, thread_page_restrictions(thread))
-
-
 def can_view_thread(user, thread: Thread) -> bool:
     if thread.is_hidden and not can_moderate_thread(user, thread):
         return False
-    if thread.page_id is not None and (not thread.page.live or not page_restrictions_allow(user, thread)):
-        return False
+    if thread.page_id is not None:
+        # A page thread's community is the page's own (set when it is started), so nothing is looked up twice.
+        return can_view_page(
+            user, thread.page, restrictions=thread_page_restrictions(thread), community=thread.community
+        )
     if thread.community_id is not None:
         return can_view_community(user, thread.community)
     return True

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 
 from boost.forms import BoostForm
+from boost.permissions import visible_pages
 from communities.models import CommunityPage
 from projects.display import headline_measure
 from projects.models import CareSetting, Method, Organisation, PriorityPage, ProjectPage, Stage
@@ -37,14 +38,17 @@ class ProjectFilterForm(BoostForm):
     bright_spots = forms.BooleanField(label="Bright spots only", required=False)
     sort = forms.ChoiceField(choices=[(key, label) for key, (label, _) in SORTS.items()], required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priority"].queryset = PriorityPage.objects.live().order_by("path")
+        self.fields["priority"].queryset = visible_pages(PriorityPage.objects.all(), user, request=request).order_by(
+            "path"
+        )
         self.fields["community"].queryset = CommunityPage.objects.visible_to(user).order_by("title")
 
 
-def filtered_projects(form: ProjectFilterForm):
-    projects = ProjectPage.objects.live()
+def filtered_projects(form: ProjectFilterForm, user, *, request=None):
+    """The write-ups ``user`` may see (:func:`boost.permissions.visible_pages`), filtered and sorted."""
+    projects = visible_pages(ProjectPage.objects.all(), user, request=request)
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("priority"):
         projects = projects.filter(priorities=data["priority"])
@@ -72,8 +76,8 @@ def filtered_projects(form: ProjectFilterForm):
 
 
 def project_listing(request, *, index_page) -> dict[str, Any]:
-    form = ProjectFilterForm(request.GET or None, user=request.user)
-    projects, sort = filtered_projects(form)
+    form = ProjectFilterForm(request.GET or None, user=request.user, request=request)
+    projects, sort = filtered_projects(form, request.user, request=request)
     paginator = Paginator(projects.for_cards(), PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     for project in page_obj.object_list:
