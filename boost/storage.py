@@ -18,6 +18,10 @@ RANDOM_PREFIX = "r-"
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    # thread.js imports mentions.js as an ES module: rewrite that import to the hashed name too, so
+    # a changed mentions.js is never served from a stale cache under its old, far-future-cached URL.
+    support_js_module_import_aggregation = True
+
     def hashed_name(self, name, content=None, filename=None):
         try:
             return super().hashed_name(name, content, filename)

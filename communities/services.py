@@ -99,7 +99,7 @@ def _refuse_existing(membership: Membership | None) -> None:
 def join_community(*, user: User, community: CommunityPage) -> Membership:
     """Join an open community in one step. Someone who left may come back; someone removed may not."""
     if not user.is_authenticated:
-        raise NotAllowed("Log in to join a community.")
+        raise NotAllowed("Sign in to join a community.")
     if not can_list_community(user, community):
         raise NotAllowed("This community cannot be found.")
     if community.access != Access.OPEN:
@@ -119,7 +119,7 @@ def join_community(*, user: User, community: CommunityPage) -> Membership:
 def request_to_join(*, user: User, community: CommunityPage, message: str = "") -> Membership:
     """Ask to join a request-to-join community; its facilitators are emailed."""
     if not user.is_authenticated:
-        raise NotAllowed("Log in to ask to join a community.")
+        raise NotAllowed("Sign in to ask to join a community.")
     if not can_list_community(user, community):
         raise NotAllowed("This community cannot be found.")
     if community.access == Access.OPEN:
@@ -358,7 +358,7 @@ def accept_invitation(*, user: User, token: str) -> Membership:
     """Use an invitation: the person becomes an active member (even after an earlier removal:
     a facilitator chose to invite them back)."""
     if not user.is_authenticated:
-        raise NotAllowed("Log in or create an account to accept the invitation.")
+        raise NotAllowed("Sign in or create an account to accept the invitation.")
     invitation = Invitation.objects.select_for_update().filter(token_hash=_hash(token)).first()
     if invitation is None:
         raise InvitationError("This invitation link is not valid. Check you copied all of it.")
@@ -399,7 +399,7 @@ def propose_community(
 ) -> CommunityProposal:
     """Any member may propose a community; curators are emailed."""
     if not user.is_authenticated:
-        raise NotAllowed("Log in to propose a community.")
+        raise NotAllowed("Sign in to propose a community.")
     name, purpose = name.strip(), purpose.strip()
     if not name or not purpose:
         raise ProposalError("Give the community a name and a purpose.")
@@ -639,7 +639,7 @@ def rsvp(*, user: User, event: Event, going: bool) -> Rsvp:
     write lock) before the places are counted, so two people can never take the last place.
     """
     if not user.is_authenticated:
-        raise NotAllowed("Log in to answer.")
+        raise NotAllowed("Sign in to answer.")
     event = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
     membership = Membership.objects.filter(user=user, community=event.community, state=Membership.State.ACTIVE)
     if not membership.exists():

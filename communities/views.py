@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import Profile
@@ -64,6 +65,11 @@ def _crumbs(community: CommunityPage, request: HttpRequest, *extra: dict) -> lis
 
 
 def _back(community: CommunityPage, request: HttpRequest) -> HttpResponse:
+    """Back to where the person acted: a page of this site they came from (``next``), else the community."""
+    target = request.POST.get("next") or request.GET.get("next")
+    hosts = {request.get_host()}
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=hosts, require_https=request.is_secure()):
+        return redirect(target)
     return redirect(community.get_url(request=request))
 
 

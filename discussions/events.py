@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.timezone import localtime
 
 from discussions.models import Message, Notification, Thread
+from discussions.rendering import quote_excerpt
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def message_payload(message: Message, reactions: dict[str, int] | None = None) -
         payload["reply_to"] = {
             "id": reply_to.id,
             "author_name": reply_to.author.display_name,
-            "excerpt": "" if (reply_to.is_deleted or reply_to.is_hidden) else reply_to.body[:140],
+            "excerpt": "" if (reply_to.is_deleted or reply_to.is_hidden) else quote_excerpt(reply_to.body),
         }
     return payload
 

@@ -25,9 +25,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
-from discussions.models import Message, Reaction, Thread
+from discussions.models import Message, Thread
+from discussions.reactions import BY_KIND
+from discussions.rendering import quote_excerpt
 from discussions.thread_page import MessageRow
 
 _PLACEHOLDER = 987654321  # an id no URL pattern will ever hold twice; replaced per message
@@ -63,7 +64,8 @@ class MessageRenderer:
             "hide": _url_shape("discussions:moderate", "hide"),
         }
         self.months = {n: str(MONTHS_3[n]).title() for n in range(1, 13)}
-        self.reaction_labels = {kind: escape(label) for kind, label in Reaction.Kind.choices}
+        # Reacting is taking part: the same right as posting (services.toggle_reaction checks it too).
+        self.can_react = self.can_post
 
     def _url(self, name: str, pk: int) -> str:
         return self._shapes[name].replace(str(_PLACEHOLDER), str(pk))
@@ -108,7 +110,7 @@ class MessageRenderer:
             parts.append('<p><strong class="nhsuk-tag nhsuk-tag--yellow">Awaiting approval</strong></p>')
         if message.reply_to is not None:
             quoted = message.reply_to
-            excerpt = f": {escape(Truncator(quoted.body).chars(140))}" if quoted.is_visible else ""
+            excerpt = f": {escape(quote_excerpt(quoted.body))}" if quoted.is_visible else ""
             quoted_name = escape(quoted.author_name)
             parts.append(
                 f'<blockquote class="boost-message__quote" data-quote>Replying to '
@@ -117,20 +119,39 @@ class MessageRenderer:
         parts.append(f'<div class="boost-message__body boost-prose" data-body>{message.body_html}</div>')
         if message.state != Message.State.PUBLISHED:
             return
-        parts.append(
-            f'<form class="boost-reactions" method="post" action="{self._url("react", pk)}" '
-            f'data-socket-action="react">{self.csrf_input}'
-        )
-        disabled = "" if self.signed_in else " disabled"
-        for reaction in message.reaction_list:
-            kind = reaction["kind"]
-            pressed = "true" if reaction["mine"] else "false"
+        if self.can_react:
             parts.append(
-                f'<button class="boost-reaction{" boost-reaction--mine" if reaction["mine"] else ""}" type="submit" '
-                f'name="kind" value="{kind}" aria-pressed="{pressed}"{disabled}>{self.reaction_labels[kind]} '
-                f'<span class="boost-reaction__count" data-count>{reaction["count"]}</span></button>'
+                f'<form class="boost-reactions" method="post" action="{self._url("react", pk)}" '
+                f'data-socket-action="react">{self.csrf_input}'
             )
-        parts.append('</form><ul class="boost-message__actions">')
+            for reaction in message.reaction_list:
+                style = BY_KIND[reaction["kind"]]
+                pressed = "true" if reaction["mine"] else "false"
+                parts.append(
+                    f'<button class="boost-reaction{" boost-reaction--mine" if reaction["mine"] else ""}" '
+                    f'type="submit" name="kind" value="{style.kind}" aria-pressed="{pressed}">{style.icon}'
+                    f'<span class="boost-reaction__word">{style.word}</span> '
+                    f'<span class="boost-reaction__count" data-count>{reaction["count"]}</span></button>'
+                )
+            parts.append("</form>")
+        else:
+            # Readers who cannot react see what others said, as counts rather than dead buttons. Every
+            # kind is there (hidden at nought) so thread.js can show a count that arrives live.
+            none_given = not any(reaction["count"] for reaction in message.reaction_list)
+            parts.append(
+                '<ul class="boost-reactions boost-reactions--counts" aria-label="Reactions" data-reaction-counts'
+                f"{' hidden' if none_given else ''}>"
+            )
+            for reaction in message.reaction_list:
+                style = BY_KIND[reaction["kind"]]
+                hidden = "" if reaction["count"] else " hidden"
+                parts.append(
+                    f'<li class="boost-reaction-count" data-kind="{style.kind}"{hidden}>'
+                    f'{style.icon}<span class="boost-reaction__word">{style.word}</span> '
+                    f'<span class="boost-reaction__count" data-count>{reaction["count"]}</span></li>'
+                )
+            parts.append("</ul>")
+        parts.append('<ul class="boost-message__actions">')
         if self.can_reply:
             parts.append(
                 f'<li><a href="?reply_to={pk}#reply">Reply<span class="nhsuk-u-visually-hidden"> to {author_name}'

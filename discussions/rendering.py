@@ -13,6 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 import nh3
+from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
@@ -89,3 +90,30 @@ def render_markdown(body: str, mentioned_names: set[str] | None = None) -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     ).strip()
+
+
+def plain_text(body: str) -> str:
+    """``body`` as one line of plain text: markdown formatting dropped, ``@[Name]`` shown as ``@Name``.
+
+    For places that show a message as text rather than HTML (reply quotes, live or server-drawn).
+    The markdown is parsed, not pattern-matched, so ``**PDSA**`` and ``*one*`` lose their markers
+    while a lone asterisk in ``3 * 4`` stays.
+    """
+    parts: list[str] = []
+    for token in _md.parse(body):
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+            parts.append(" ")
+        elif token.type in ("code_block", "fence"):
+            parts.append(f"{token.content} ")
+    text = MENTION_RE.sub(lambda match: "@" + " ".join(match.group(1).split()), "".join(parts))
+    return " ".join(text.split())
+
+
+def quote_excerpt(body: str, limit: int = 140) -> str:
+    """The start of ``body`` as plain text, at most ``limit`` characters (with an ellipsis when cut)."""
+    return Truncator(plain_text(body)).chars(limit)

@@ -22,7 +22,7 @@ from wagtail.models import Page
 from boost.breadcrumbs import crumbs_for_page
 from boost.converters import parse_id
 from communities.models import CommunityPage
-from communities.permissions import can_moderate, can_view_community
+from communities.permissions import can_moderate, can_view_community, community_access
 from discussions import services
 from discussions.forms import (
     EditMessageForm,
@@ -43,7 +43,6 @@ from discussions.models import (
     ModerationAction,
     Notification,
     NotificationPreference,
-    Reaction,
     ReadMarker,
     Thread,
 )
@@ -56,6 +55,7 @@ from discussions.permissions import (
     community_for_page,
     flags_moderated_by,
 )
+from discussions.reactions import REACTIONS
 from discussions.services import DiscussionError
 from discussions.tasks import user_id_from_token
 from discussions.thread_page import thread_messages
@@ -134,10 +134,20 @@ def thread_detail(
         "replying_to": replying_to,
         "home": _thread_home(request, thread),
         "crumbs": _thread_crumbs(request, thread),
-        "reaction_kinds": Reaction.Kind.choices,
+        "reactions": REACTIONS,
+        # A signed-in reader who may not post gets the community's own join or request action here.
+        "join": _join_offer(user, thread) if user.is_authenticated and not posting else None,
         "max_message_chars": services.max_message_chars(),
     }
     return render(request, "discussions/thread.html", context, status=status)
+
+
+def _join_offer(user, thread: Thread) -> dict | None:
+    """The community and the reader's standing in it, for ``communities/includes/join_actions.html``."""
+    if thread.page_id is not None or thread.community_id is None:
+        return None
+    community = thread.community
+    return {"community": community, "access": community_access(user, community)}
 
 
 def _thread_crumbs(request: HttpRequest, thread: Thread) -> list[dict[str, str]]:
@@ -480,7 +490,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         .order_by("first_flagged_at", "pk")
     )
     page = Paginator(flagged, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "discussions/queue.html", {"page": page})
+    from accounts.sanctions import can_suspend
+
+    return render(request, "discussions/queue.html", {"page": page, "can_suspend": can_suspend(request.user)})
 
 
 @login_required
@@ -489,7 +501,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
         services.mark_notifications_read(user=request.user)
         flash.success(request, "All notifications marked as read.")
         return redirect("discussions:notifications")
-    items = list(Notification.objects.filter(recipient=request.user).select_related("actor__profile", "thread")[:50])
+    items = list(
+        Notification.objects.filter(recipient=request.user).shown().select_related("actor__profile", "thread")[:50]
+    )
     return render(request, "discussions/notifications.html", {"items": items})
 
 

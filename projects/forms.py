@@ -158,7 +158,16 @@ class TeamMemberForm(BoostForm):
 class MeasureForm(BoostModelForm):
     class Meta:
         model = Measure
-        fields = ["name", "operational_definition", "measure_type", "unit", "better", "target", "screen_outliers"]
+        fields = [
+            "name",
+            "operational_definition",
+            "measure_type",
+            "unit",
+            "better",
+            "target",
+            "decimal_places",
+            "screen_outliers",
+        ]
         labels = {"measure_type": "Type of measure", "operational_definition": "Operational definition"}
         widgets = {
             "measure_type": forms.RadioSelect(choices=MeasureType.choices),

@@ -37,6 +37,13 @@ def analyse_measure(measure: Measure, points, annotations, phase_starts) -> spc.
     )
 
 
+def measure_decimals(measure: Measure, points) -> int:
+    """How many decimals the measure's values are shown with: its own setting, else the data's."""
+    if measure.decimal_places is not None:
+        return measure.decimal_places
+    return spc.data_decimals(point.value for point in points)
+
+
 def status_of(result: spc.SpcResult) -> str:
     """The status words of the headline ("sustained improvement", "concern"…), or "" when there is no status."""
     if len(result.points) < 2:
@@ -53,8 +60,9 @@ def refresh_measure(measure: Measure) -> Measure:
     result = analyse_measure(measure, points, annotations, [phase.start_date for phase in phases])
     unit = measure.unit
     title = measure.name
-    # The data's precision: values shown with it, centre lines and limits with one more decimal.
-    decimals = spc.data_decimals(point.value for point in points)
+    # The measure's precision, or else the data's: values shown with it, centre lines and limits
+    # with one more decimal.
+    decimals = measure_decimals(measure, points)
     measure.chart_svg = render_svg(
         result,
         title=title,

@@ -339,9 +339,10 @@ def save_measure(*, user, project: ProjectPage, measure: Measure | None = None, 
         measure = Measure(project=project, sort_order=0 if order is None else order + 1)
     elif measure.project_id != project.pk:
         raise NotAllowed("That measure belongs to another project.")
-    for name in ("name", "operational_definition", "measure_type", "unit", "better", "target", "screen_outliers"):
+    nullable = ("target", "decimal_places")
+    for name in ("name", "operational_definition", "measure_type", "unit", "better", *nullable, "screen_outliers"):
         if name in data:
-            setattr(measure, name, data[name] if data[name] is not None or name == "target" else "")
+            setattr(measure, name, data[name] if data[name] is not None or name in nullable else "")
     _validated(measure).save()
     return refresh_measure(measure)
 

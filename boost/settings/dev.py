@@ -8,6 +8,7 @@ generated once per checkout and kept in `.local/secret-key`.
 import secrets
 from pathlib import Path
 
+from boost.log_format import logging_config
 from boost.settings.base import *  # noqa: F403
 from boost.settings.env import env
 
@@ -30,3 +31,7 @@ if DEBUG:
         **STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+# A developer reads the terminal: one plain line per request, JSON only when asked for.
+LOG_FORMAT = env("LOG_FORMAT", "text")
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)

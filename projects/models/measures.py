@@ -8,6 +8,7 @@ so reading a write-up never runs the statistics.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 
@@ -50,6 +51,18 @@ class Measure(models.Model):
             "Leaves out moving ranges of 3.267 times the average moving range or more, as the "
             "NHS-R 'plot the dots' tool does, so one odd value does not widen the limits. Untick to "
             "match the Making Data Count Excel tools, which do not screen."
+        ),
+    )
+    # Blank: as precise as the data (projects.spc.data_decimals). Set it when the data's own
+    # decimals mislead, e.g. a rate stored to four places but reported to one.
+    decimal_places = models.PositiveSmallIntegerField(
+        "Decimal places",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(4)],
+        help_text=(
+            "Optional: how many decimal places values are shown with (0 to 4). Centre lines and limits "
+            "get one more. Leave blank to show values as precisely as they were entered."
         ),
     )
     sort_order = models.PositiveIntegerField(default=0)

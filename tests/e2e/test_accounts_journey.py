@@ -33,7 +33,7 @@ def test_sign_up_verify_log_in_edit_profile_log_out(page):
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_load_state()
     # Verified (and signed in by the link). Log out, then log in with the password.
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
     log_in(page, "robin.new@example.nhs.uk", "a-long-passphrase-42")
     page.goto("/me/")
@@ -52,12 +52,12 @@ def test_sign_up_verify_log_in_edit_profile_log_out(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Robin New"
     assert_accessible(page)
 
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
     if page.get_by_role("button", name="Sign Out").count():
         page.get_by_role("button", name="Sign Out").click()
         page.wait_for_load_state()
-    assert page.get_by_role("link", name="Log in").count() == 1
+    assert page.get_by_role("link", name="Sign in").count() == 1
     assert not page.js_errors
 
 

@@ -224,6 +224,43 @@ def test_outlier_screening_is_a_per_measure_option(member, client):
     assert measure.analysis["rows"][0]["ucl"] == "26.5"
 
 
+def test_decimal_places_is_a_per_measure_setting_that_every_figure_follows(member, client):
+    # Rates entered to four places but reported to one: values get 1 decimal, limits 2, everywhere.
+    project = make_project(member)
+    measure = make_measure(project, [12.3456, 14.1, 11.27, 13.5, 15.0625], unit="%", better="higher")
+    assert measure.analysis["rows"][0]["value"] == "12.3456%"
+    client.force_login(member)
+    url = reverse("projects:measure", args=[project.pk, measure.pk])
+    data = {
+        "action": "definition",
+        "definition-name": measure.name,
+        "definition-operational_definition": measure.operational_definition,
+        "definition-measure_type": "outcome",
+        "definition-unit": "%",
+        "definition-better": "higher",
+        "definition-target": "",
+        "definition-decimal_places": "1",
+        "definition-screen_outliers": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    measure.refresh_from_db()
+    assert measure.decimal_places == 1
+    rows = measure.analysis["rows"]
+    assert [row["value"] for row in rows] == ["12.3%", "14.1%", "11.3%", "13.5%", "15.1%"]
+    assert rows[0]["centre"] == "13.50%"  # the median of a run chart, one decimal more
+    assert "12.3456" not in measure.chart_svg and "13.50%" in measure.chart_svg
+
+    too_many = client.post(url, {**data, "definition-decimal_places": "7"})
+    assert "Ensure this value is less than or equal to 4." in too_many.content.decode()
+    measure.refresh_from_db()
+    assert measure.decimal_places == 1
+
+    assert client.post(url, {**data, "definition-decimal_places": ""}).status_code == 302
+    measure.refresh_from_db()
+    assert measure.decimal_places is None
+    assert measure.analysis["rows"][0]["value"] == "12.3456%"
+
+
 def test_only_leaders_may_feature_bright_spots_and_order_priorities(client, member, leader, curator):
     from tests.factories.projects import make_priority
 

@@ -17,8 +17,9 @@ if (list) {
       const item = list.querySelector(`[data-thread-id="${data.thread_id}"]`);
       if (!item) return;
       item.querySelector("[data-message-count]").textContent = String(data.message_count);
-      if (data.author_id === me) return;
       const badge = item.querySelector("[data-unread]");
+      // Anonymous readers have no unread counts at all (nothing was read by nobody).
+      if (data.author_id === me || !badge) return;
       const unread = Number(badge.dataset.unread) + 1;
       badge.dataset.unread = String(unread);
       badge.querySelector("[data-unread-count]").textContent = String(unread);

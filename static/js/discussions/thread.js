@@ -149,12 +149,17 @@ if (root) {
   const setReactions = (item, counts, kind, added, userId) => {
     item.querySelectorAll(".boost-reactions button[name='kind'], .boost-reactions [data-kind]").forEach((b) => {
       const k = b.dataset.kind || b.value;
-      b.querySelector("[data-count]").textContent = String(counts[k] || 0);
-      if (kind === k && userId === me) {
+      const count = counts[k] || 0;
+      b.querySelector("[data-count]").textContent = String(count);
+      // A reader who cannot react sees counts only: a kind nobody chose is not shown.
+      if (b.tagName === "LI") b.hidden = count === 0;
+      if (kind === k && userId === me && b.tagName === "BUTTON") {
         b.setAttribute("aria-pressed", added ? "true" : "false");
         b.classList.toggle("boost-reaction--mine", added);
       }
     });
+    const countsList = item.querySelector("[data-reaction-counts]");
+    if (countsList) countsList.hidden = !Object.values(counts).some((n) => n > 0);
   };
 
   const apply = (m, { announceIt = false } = {}) => {
@@ -555,7 +560,7 @@ if (root) {
         return;
       }
     }
-    const react = event.target.closest("[data-kind]");
+    const react = event.target.closest("button[data-kind]");
     const del = event.target.closest("[data-delete]");
     const hide = event.target.closest("[data-hide]");
     if (react) send({ action: "react", id: Number(react.closest("[data-message-id]").dataset.messageId), kind: react.dataset.kind });
