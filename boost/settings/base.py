@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "boost.middleware.RequestLogMiddleware",
+    "boost.middleware.DatabaseOutageMiddleware",
     # Outside everything that touches sessions, so an anonymous hit costs no more than a lookup;
     # under uvicorn hits are answered before Django (boost.asgi), this serves the rest.
     "boost.page_cache.PageCacheMiddleware",
