@@ -99,7 +99,7 @@ class ProfileForm(BoostModelForm):
 # every Boost form has and, on the forms that anyone may send, the honeypot (boost/honeypot.py).
 
 
-PASSWORD_HINT = (
+CHOOSING_HINT = (
     "At least 10 characters. Not only numbers, not a common password and not like your name or email address."
 )
 
@@ -131,7 +131,7 @@ class NHSWordingMixin:
         super().__init__(*args, **kwargs)
         if "password1" in self.fields and "password1" not in self.hints:
             # Django's validator list is a bulleted block of four sentences; one plain hint says the same.
-            self.fields["password1"].help_text = PASSWORD_HINT
+            self.fields["password1"].help_text = CHOOSING_HINT
         for name, field in self.fields.items():
             label = self.labels.get(name) or self.common_labels.get(name)
             if label:
