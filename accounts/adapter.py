@@ -18,6 +18,18 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("privacy:close_account")
         return super().get_login_redirect_url(request)
 
+    def pre_login(self, request, user, **kwargs):
+        # The password (or NHSmail) was right, but a suspended member is not let in: they see
+        # that they are suspended and until when, never why (the reason is for moderators).
+        if user.is_suspended:
+            from allauth.account.internal.stagekit import clear_login
+
+            from accounts.views import suspended_response
+
+            clear_login(request)
+            return suspended_response(request, user)
+        return super().pre_login(request, user, **kwargs)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:

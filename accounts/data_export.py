@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 
-from accounts.models import Profile, ProfileVisibility, SignInRecord
+from accounts.models import Profile, ProfileVisibility, SignInRecord, Suspension
 from privacy.registry import DataSection, ErasureOptions, register
 
 FORMER_MEMBER = "Former member"
@@ -171,6 +171,39 @@ register(
         rows=_sign_in_rows,
         erase=_erase_sign_ins,
         order=14,
+    )
+)
+
+
+def _suspension_rows(user) -> list[dict]:
+    # Who suspended them is someone else's data, so it is left out.
+    return [
+        {
+            "suspended_at": record.created_at,
+            "reason": record.reason,
+            "until": record.ends_at,
+            "content_hidden": record.hide_content,
+            "content_shown_again_at": record.content_restored_at,
+            "lifted_at": record.lifted_at,
+        }
+        for record in Suspension.objects.filter(user=user).order_by("created_at")
+    ]
+
+
+def _erase_suspensions(user, options: ErasureOptions) -> dict[str, int]:
+    deleted, _ = Suspension.objects.filter(user=user).delete()
+    return {"deleted": deleted} if deleted else {}
+
+
+register(
+    DataSection(
+        name="suspensions",
+        title="Suspensions",
+        description="Any time moderators suspended your account: when, why, until when, and whether your content "
+        "was hidden.",
+        rows=_suspension_rows,
+        erase=_erase_suspensions,
+        order=15,
     )
 )
 register(

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Profile
-from boost.forms import BoostModelForm, StorableTextMixin
+from boost.forms import BoostForm, BoostModelForm, StorableTextMixin
 from boost.honeypot import HoneypotMixin
 from boost.models import CareArea
 
@@ -92,6 +92,73 @@ class ProfileForm(BoostModelForm):
         if width > _MAX_AVATAR_SIDE or height > _MAX_AVATAR_SIDE:
             raise forms.ValidationError(f"The profile picture must be at most {_MAX_AVATAR_SIDE} pixels on each side.")
         return avatar
+
+
+class SuspendForm(BoostForm):
+    """Shapes a suspension; ``accounts.sanctions.suspend_member`` decides."""
+
+    UNTIL_DATE = "date"
+    UNTIL_LIFTED = "lifted"
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Kept in the suspension record for curators and admins. The member is not shown it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Give the reason for the suspension (only moderators see it)."},
+    )
+    duration = forms.ChoiceField(
+        label="How long",
+        choices=[(UNTIL_DATE, "Until a date"), (UNTIL_LIFTED, "Until a curator or admin lifts it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how long the suspension lasts."},
+    )
+    ends_on = forms.DateField(
+        label="Last day of the suspension, when it lasts until a date",
+        help_text="They can sign in again from midnight at the end of this day (UK time). For example, 27 3 2027.",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date, for example 27 3 2027."},
+    )
+    content = forms.ChoiceField(
+        label="Their content",
+        choices=[
+            ("keep", "Leave their messages, discussions and profile as they are"),
+            ("hide", "Hide their messages, discussions and profile from everyone"),
+        ],
+        widget=forms.RadioSelect,
+        initial="keep",
+        error_messages={"required": "Choose what happens to their content."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("duration") == self.UNTIL_DATE and not data.get("ends_on") and "ends_on" not in self.errors:
+            self.add_error("ends_on", "Enter the last day of the suspension.")
+        return data
+
+    def ends_at(self):
+        """The moment the suspension ends: midnight after the last day, in the site's time zone."""
+        from datetime import datetime, time, timedelta
+
+        from django.utils import timezone
+
+        if self.cleaned_data["duration"] != self.UNTIL_DATE:
+            return None
+        day_after = self.cleaned_data["ends_on"] + timedelta(days=1)
+        return datetime.combine(day_after, time.min, tzinfo=timezone.get_current_timezone())
+
+
+class LiftSuspensionForm(BoostForm):
+    restore_content = forms.BooleanField(
+        label="Show their hidden messages, discussions and profile again", required=False, initial=True
+    )
+
+
+class FindMemberForm(BoostForm):
+    email = forms.EmailField(
+        label="Email address of the member to suspend",
+        error_messages={"required": "Enter the member's email address.", "invalid": "Enter a real email address."},
+    )
 
 
 # --- allauth's forms, with Boost's rules ---------------------------------------------------------

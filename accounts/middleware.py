@@ -61,3 +61,49 @@ class RequireMFAForStaffMiddleware:
             "Your role needs two-factor authentication. Set up an authenticator app or a passkey to continue.",
         )
         return redirect("mfa_index")
+
+
+class SuspendedAccountMiddleware:
+    """Sign out a suspended member on their next request and show them the suspension page.
+
+    Suspending someone already ends their sessions (``privacy.services.end_sessions``); this is the
+    net under it for any session that path could not reach. It reads ``User.is_suspended`` from the
+    user row the request loads anyway, so it costs no query.
+    """
+
+    sync_capable = True
+    async_capable = True
+    _SKIPPED_PREFIXES = ("/static/", "/health/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest):
+        if self.async_mode:
+            return self.__acall__(request)
+        if not request.path.startswith(self._SKIPPED_PREFIXES):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and user.is_suspended:
+                from django.contrib.auth import logout
+
+                from accounts.views import suspended_response
+
+                logout(request)
+                return suspended_response(request, user)
+        return self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        if hasattr(request, "auser") and not request.path.startswith(self._SKIPPED_PREFIXES):
+            user = await request.auser()
+            request._cached_user = user
+            if user.is_authenticated and user.is_suspended:
+                from django.contrib.auth import alogout
+
+                from accounts.views import suspended_response
+
+                await alogout(request)
+                return await sync_to_async(suspended_response)(request, user)
+        return await self.get_response(request)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -40,10 +41,23 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
+    # Kept in step with the person's current :class:`Suspension` (``accounts.sanctions``) so every
+    # request and socket can refuse a suspended member from the user row it loads anyway, at no
+    # extra query. A suspension with an end date ends by itself: ``is_suspended`` reads the clock.
+    suspended = models.BooleanField(default=False, editable=False)
+    suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
+    content_hidden = models.BooleanField(
+        default=False, editable=False, help_text="A moderator hid this person's messages, discussions and profile."
+    )
+
     objects = UserManager()
 
     class Meta:
         ordering = ["email"]
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended and (self.suspended_until is None or self.suspended_until > timezone.now())
 
     def __str__(self) -> str:
         return self.display_name
@@ -143,3 +157,59 @@ class SignInRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-in by {self.user_id} at {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+def suspended_now() -> models.Q:
+    """``User.is_suspended`` as a query condition on users."""
+    return models.Q(suspended=True) & (
+        models.Q(suspended_until__isnull=True) | models.Q(suspended_until__gt=timezone.now())
+    )
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def in_force(self) -> SuspensionQuerySet:
+        now = timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now))
+
+
+class Suspension(models.Model):
+    """One suspension of a member, which is also its audit record: who suspended them, when, why,
+    until when, whether their content was hidden, and who lifted it and when. The reason is for
+    moderators only; the member is told that they are suspended and until when, never why."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions")
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="suspensions_imposed"
+    )
+    reason = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until a curator lifts it.")
+    hide_content = models.BooleanField(default=False)
+    content_restored_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "lifted_at"])]
+
+    def __str__(self) -> str:
+        return f"Suspension of {self.user_id} from {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.lifted_at is None and (self.ends_at is None or self.ends_at > timezone.now())
+
+    @property
+    def status(self) -> str:
+        if self.lifted_at is not None:
+            return "Lifted"
+        if self.ends_at is not None and self.ends_at <= timezone.now():
+            return "Ended"
+        return "In force"
+
+    @property
+    def content_still_hidden(self) -> bool:
+        return self.hide_content and self.content_restored_at is None

@@ -91,27 +91,82 @@ def may_see_draft(user, page: Page) -> bool:
     return page.permissions_for_user(user).can_edit()
 
 
-def can_view_page(user, page: Page, *, request=None) -> bool:
+_UNKNOWN = object()
+
+
+def can_view_page(user, page: Page, *, request=None, restrictions=None, community=_UNKNOWN) -> bool:
     """May ``user`` see ``page`` and everything derived from it (files, CSV, charts, handover, questions)?
 
-    Pass ``request`` when there is one, so a password a browser session has given counts.
+    Pass ``request`` when there is one, so a password a browser session has given counts. A caller
+    that already holds the page's ``restrictions`` (:func:`page_view_restrictions`) or its
+    ``community`` (:func:`community_of`, None for none) may pass them to save the queries; the rule
+    is the same.
     """
     if page is None:
         return False
     if not page.live:
         return may_see_draft(user, page)
-    if _live_page_allows(user, page, request):
-        return True
-    # The story's own authors and reviewers still see it when a restriction keeps others out.
-    from projects.models import ProjectPage
-
-    return isinstance(page, ProjectPage) and may_see_draft(user, page)
+    # A live page's restrictions hold for everyone, its authors and reviewers too, as they do for
+    # the page itself (boost.wagtail_hooks.page_rights): what is derived from a page is never more
+    # open than the page.
+    return _live_page_allows(user, page, request, restrictions, community)
 
 
-def _live_page_allows(user, page: Page, request) -> bool:
+def _live_page_allows(user, page: Page, request, restrictions, community) -> bool:
     from communities.permissions import can_view_community
 
-    if not restrictions_allow(user, page_view_restrictions(page), request):
+    if restrictions is None:
+        restrictions = page_view_restrictions(page)
+    if not restrictions_allow(user, restrictions, request):
         return False
-    community = community_of(page)
+    if community is _UNKNOWN:
+        community = community_of(page)
     return community is None or can_view_community(user, community)
+
+
+# --- the same rule for a set of pages: listings, counts, feeds -----------------------------------
+
+
+def hidden_page_paths(user, *, request=None) -> tuple[str, ...]:
+    """Tree paths under which ``user`` may see no live page: pages whose view restriction keeps them
+    out, and private communities they may not see. Two or three queries, once per request.
+
+    It is :func:`can_view_page`'s rule for live pages, put as paths a queryset can exclude, so a
+    listing or a count never holds what the page itself would answer 404 for. (A write-up's own
+    authors still open it when a restriction keeps others out; lists leave it out for them too.)
+    """
+    cached = getattr(request, "_boost_hidden_page_paths", None) if request is not None else None
+    if cached is not None and cached[0] == getattr(user, "pk", None):
+        return cached[1]
+    from communities.models import CommunityPage
+
+    paths = [
+        restriction.page.path
+        for restriction in PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+        if not restrictions_allow(user, [restriction], request)
+    ]
+    visible = CommunityPage.objects.visible_to(user).values("pk")
+    paths += CommunityPage.objects.exclude(pk__in=visible).values_list("path", flat=True)
+    # Nested paths add nothing: keep the shortest prefixes only.
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    result = tuple(kept)
+    if request is not None:
+        request._boost_hidden_page_paths = (getattr(user, "pk", None), result)
+    return result
+
+
+def visible_pages(queryset, user, *, request=None):
+    """``queryset`` narrowed to the live pages ``user`` may see (:func:`can_view_page` for a set)."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    queryset = queryset.live()
+    paths = hidden_page_paths(user, request=request)
+    if not paths:
+        return queryset
+    return queryset.exclude(reduce(or_, (Q(path__startswith=path) for path in paths)))

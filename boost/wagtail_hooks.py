@@ -1,4 +1,5 @@
-"""Wagtail hooks for the whole site: documents are sent only after the viewer's rights are checked."""
+"""Wagtail hooks for the whole site: a page is served only to whoever may see it, and documents are
+sent only after the viewer's rights are checked."""
 
 from __future__ import annotations
 
@@ -6,6 +7,44 @@ from django.http import Http404
 from wagtail import hooks
 
 from boost.files import file_response, may_view_document
+from boost.permissions import can_view_page, community_of, page_view_restrictions, restrictions_allow
+
+
+@hooks.register("before_serve_page", order=-10)
+def page_rights(page, request, serve_args, serve_kwargs):
+    """The page itself asks :func:`boost.permissions.can_view_page`, as everything derived from it does.
+
+    Outsiders get 404, as for a page that does not exist (Wagtail alone would send a signed-in
+    outsider of a group restriction to the sign-in page, which tells them the page is there). A
+    shared password the session has not given yet is the exception: Wagtail's own hook then shows
+    its password form, as the derived paths answer 404 until it is given. A community page answers
+    for its own privacy (members see it, outsiders a teaser or 404), so its community is not asked here.
+    """
+    from communities.models import CommunityPage
+
+    if getattr(request, "is_preview", False):
+        return None
+    restrictions = page_view_restrictions(page)
+    community = None if isinstance(page, CommunityPage) else community_of(page)
+    user = request.user
+    if can_view_page(user, page, request=request, restrictions=restrictions, community=community):
+        return None
+    if page.live and _only_a_password_is_missing(user, restrictions, community, request):
+        return None
+    raise Http404("No such page")
+
+
+def _only_a_password_is_missing(user, restrictions, community, request) -> bool:
+    from wagtail.models import PageViewRestriction
+
+    from communities.permissions import can_view_community
+
+    others = [r for r in restrictions if r.restriction_type != PageViewRestriction.PASSWORD]
+    return (
+        len(others) < len(restrictions)
+        and restrictions_allow(user, others, request)
+        and (community is None or can_view_community(user, community))
+    )
 
 
 @hooks.register("before_serve_document")

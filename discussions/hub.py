@@ -117,8 +117,9 @@ class Room:
     async def _subscribe(self) -> None:
         self.channel = await self.hub.layer.new_channel()
         await self.hub.layer.group_add(self.group, self.channel)
-        await self._group_send({"type": "presence.query", "hub": self.hub.id})
-        await self._group_send(self._presence_sync())
+        with contextlib.suppress(Exception):  # presence is best-effort; the 30 s sync repeats it
+            await self._group_send({"type": "presence.query", "hub": self.hub.id})
+            await self._group_send(self._presence_sync())
 
     async def _read_loop(self) -> None:
         failed = False
@@ -135,6 +136,9 @@ class Room:
                 raise
             except Exception:
                 logger.warning("channel layer receive failed for %s; retrying", self.group, exc_info=True)
+                if self.channel is not None:
+                    with contextlib.suppress(Exception):
+                        await self.hub.layer.group_discard(self.group, self.channel)
                 self.channel = None
                 failed = True
                 await asyncio.sleep(_setting("DISCUSSIONS_LAYER_RETRY_SECONDS", 1.0))
@@ -276,6 +280,17 @@ class Hub:
         self.layer = get_channel_layer()
         self.rooms: dict[int, Room] = {}
         self.lock = asyncio.Lock()
+        if hasattr(self.layer, "add_restore_listener"):
+            # boost.channel_layer: Redis is back after an outage (group memberships restored).
+            self.layer.add_restore_listener(self.layer_restored)
+
+    async def layer_restored(self) -> None:
+        """Whatever was broadcast while Redis was away is gone: send each room's changes since."""
+        for room in list(self.rooms.values()):
+            try:
+                await room.repair()
+            except Exception:  # the room's watch loop repairs gaps too
+                logger.warning("repairing %s after the outage failed", room.group, exc_info=True)
 
     async def join(self, consumer: ThreadConsumer, thread_id: int, version: int) -> Room:
         async with self.lock:

@@ -70,6 +70,11 @@ class Thread(models.Model):
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
     is_hidden = models.BooleanField(default=False)
+    # Set when the thread was hidden with the rest of its author's content on their suspension, so
+    # lifting it can bring back exactly what it took away.
+    hidden_for = models.ForeignKey(
+        "accounts.Suspension", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ThreadQuerySet.as_manager()
 
@@ -152,6 +157,9 @@ class Message(MessageStates, models.Model):
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_for = models.ForeignKey(
+        "accounts.Suspension", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = MessageQuerySet.as_manager()
@@ -277,6 +285,12 @@ class NotificationPreference(models.Model):
 class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
+
+    def shown(self) -> NotificationQuerySet:
+        """Notifications about content people can still read: none about a hidden message or
+        discussion (a moderator's decision, or a suspended member's content), in the bell, the
+        list or an email."""
+        return self.filter(thread__is_hidden=False).filter(Q(message__isnull=True) | Q(message__hidden_at__isnull=True))
 
 
 class Notification(models.Model):

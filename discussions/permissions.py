@@ -1,9 +1,11 @@
 """Who may see, post in and moderate a discussion. Every path (page, form post, socket) asks here.
 
 A community thread is visible to whoever can see its community. A question on a page is visible
-when the page is live, when Wagtail's view restrictions on the page and its ancestors let the person
-in (see :func:`page_restrictions_allow`) and, if it sits under a private community, to whoever can
-see that community.
+to whoever may see the page: :func:`boost.permissions.can_view_page`, the one rule for a page and
+everything derived from it (live or draft rights, Wagtail's view restrictions on the page and its
+ancestors, the private community it sits under), asked without a request: discussion rights are
+per person and re-checked where there is no browser session (services, socket actions, the rights
+watcher), so questions on a password-protected page are closed to everyone.
 Posting needs a signed-in person; in a community discussion they must also be an active member
 (or a moderator). Moderators are the community's facilitators, curators and admins.
 """
@@ -14,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.models import PageViewRestriction
 
-from boost.permissions import community_of, page_view_restrictions, restrictions_allow
+from accounts.models import suspended_now
+from boost.permissions import can_view_page, community_of, page_view_restrictions
 from communities.models import CommunityPage, Membership
 from communities.permissions import can_moderate, can_view_community, is_active_member, sees_all_communities
 from discussions.models import Flag, Message, Thread
@@ -40,20 +43,14 @@ def thread_page_restrictions(thread: Thread) -> list[PageViewRestriction]:
     return restrictions
 
 
-def page_restrictions_allow(user, thread: Thread) -> bool:
-    """Do the view restrictions on the thread's page (and its ancestors) let ``user`` see it?
-    The rule is :func:`boost.permissions.restrictions_allow`, asked without a request: discussion
-    rights are per person and re-checked where there is no browser session (services, socket
-    actions, the rights watcher), so questions on a password-protected page are closed to everyone.
-    """
-    return restrictions_allow(user, thread_page_restrictions(thread))
-
-
 def can_view_thread(user, thread: Thread) -> bool:
     if thread.is_hidden and not can_moderate_thread(user, thread):
         return False
-    if thread.page_id is not None and (not thread.page.live or not page_restrictions_allow(user, thread)):
-        return False
+    if thread.page_id is not None:
+        # A page thread's community is the page's own (set when it is started), so nothing is looked up twice.
+        return can_view_page(
+            user, thread.page, restrictions=thread_page_restrictions(thread), community=thread.community
+        )
     if thread.community_id is not None:
         return can_view_community(user, thread.community)
     return True
@@ -61,7 +58,7 @@ def can_view_thread(user, thread: Thread) -> bool:
 
 def can_post(user, thread: Thread) -> bool:
     """May ``user`` add to this thread (regardless of lock: the service says "locked" separately)."""
-    if not user.is_authenticated or not user.is_active or not can_view_thread(user, thread):
+    if not user.is_authenticated or not user.is_active or user.is_suspended or not can_view_thread(user, thread):
         return False
     if thread.page_id is None:
         return is_active_member(user, thread.community) or can_moderate(user, thread.community)
@@ -69,7 +66,9 @@ def can_post(user, thread: Thread) -> bool:
 
 
 def can_start_thread(user, community: CommunityPage) -> bool:
-    if not user.is_authenticated or not user.is_active or not can_view_community(user, community):
+    if not user.is_authenticated or not user.is_active or user.is_suspended:
+        return False
+    if not can_view_community(user, community):
         return False
     return is_active_member(user, community) or can_moderate(user, community)
 
@@ -135,7 +134,7 @@ def moderators_to_tell(thread: Thread) -> list[int]:
     """Who hears of a new flag in ``thread``: the community's facilitators; for a thread with no
     community (a question under a write-up), or a community without facilitators, the curators and
     admins who can see the thread."""
-    users = get_user_model().objects.filter(is_active=True)
+    users = get_user_model().objects.filter(is_active=True).exclude(suspended_now())
     if thread.community_id is not None:
         facilitators = Membership.objects.filter(
             community_id=thread.community_id, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR

@@ -190,6 +190,8 @@ def _bump_version(thread: Thread, *, new_message: bool = False) -> int:
 
 
 def _check_can_post(user, thread: Thread) -> None:
+    if user.is_authenticated and user.is_suspended:
+        raise DiscussionError("Your account is suspended.", "forbidden")
     if not can_view_thread(user, thread):
         raise DiscussionError("That discussion does not exist.", "not_found")
     if thread.is_hidden:
@@ -299,7 +301,9 @@ def _deliver_notifications(ids: list[int]) -> None:
         ).values_list("user_id", flat=True)
     )
     for notification in notifications:
-        unread = Notification.objects.filter(recipient_id=notification.recipient_id, read_at__isnull=True).count()
+        unread = (
+            Notification.objects.filter(recipient_id=notification.recipient_id, read_at__isnull=True).shown().count()
+        )
         events.send_now(events.user_group(notification.recipient_id), events.notification_created(notification, unread))
         if notification.recipient_id in immediate:
             send_notification_email.enqueue(notification.pk)
@@ -615,6 +619,17 @@ def mark_read(*, user, thread: Thread, up_to_id: Any) -> int:
     return marker.last_read_id
 
 
+def advance_read_marker(*, user_id: int, thread_id: int, up_to_id: int) -> bool:
+    """Move an existing read marker forward in one statement (a socket's steady stream of reads).
+    False when there is no marker yet, or it is already that far: then :func:`mark_read` decides."""
+    return (
+        ReadMarker.objects.filter(user_id=user_id, thread_id=thread_id, last_read_id__lt=up_to_id).update(
+            last_read_id=up_to_id
+        )
+        > 0
+    )
+
+
 def messages_since(*, user, thread_id: int, since_version: Any, limit: int = 500) -> tuple[list[dict], bool]:
     """Everything that changed in a thread after ``since_version``, as event payloads, oldest first.
 
@@ -668,3 +683,62 @@ def set_premoderation(*, actor, community: CommunityPage, first_messages: int) -
         community=community, defaults={"premoderate_first_messages": first_messages}
     )
     return setting
+
+
+def hide_content_of(*, actor, suspension) -> int:
+    """Take everything a suspended member wrote out of view: the discussions they started and their
+    messages elsewhere, each marked with ``suspension`` so lifting it brings back exactly these.
+    Open pages are told live; search re-indexes each thread touched once. Returns how many messages
+    were hidden. The caller (``accounts.sanctions``) has checked the actor's right to do this."""
+    author_id = suspension.user_id
+    now = timezone.now()
+    for thread in Thread.objects.filter(author_id=author_id, is_hidden=False):
+        thread.is_hidden = True
+        thread.hidden_for = suspension
+        thread.save(update_fields=["is_hidden", "hidden_for"])
+        events.broadcast_on_commit(events.thread_group(thread.pk), events.thread_updated(thread))
+    visible = Message.objects.filter(author_id=author_id, hidden_at__isnull=True, deleted_at__isnull=True)
+    hidden = 0
+    for thread_id in sorted(set(visible.values_list("thread_id", flat=True))):
+        thread = _locked_thread(thread_id)
+        for message in visible.filter(thread_id=thread_id).select_related("author__profile").order_by("id"):
+            message.hidden_at, message.hidden_by, message.hidden_for = now, actor, suspension
+            if message.state == Message.State.PUBLISHED:
+                message.version = _bump_version(thread)
+                events.broadcast_on_commit(events.thread_group(thread_id), events.message_hidden(message))
+            # A queryset update, not save(): one search re-index per thread (below), not per message.
+            Message.objects.filter(pk=message.pk).update(
+                hidden_at=now, hidden_by=actor, hidden_for=suspension, version=message.version
+            )
+            hidden += 1
+        Flag.objects.filter(
+            message__thread_id=thread_id, message__author_id=author_id, resolved_at__isnull=True
+        ).update(resolved_at=now)
+        thread.save(update_fields=["version"])
+    return hidden
+
+
+def restore_content_of(*, actor, suspension) -> int:
+    """Bring back what :func:`hide_content_of` hid for ``suspension`` (nothing a moderator hid on
+    its own account). Returns how many messages came back."""
+    for thread in Thread.objects.filter(hidden_for=suspension, is_hidden=True):
+        thread.is_hidden = False
+        thread.hidden_for = None
+        thread.save(update_fields=["is_hidden", "hidden_for"])
+        events.broadcast_on_commit(events.thread_group(thread.pk), events.thread_updated(thread))
+    hidden = Message.objects.filter(hidden_for=suspension, hidden_at__isnull=False)
+    restored = 0
+    for thread_id in sorted(set(hidden.values_list("thread_id", flat=True))):
+        thread = _locked_thread(thread_id)
+        for message in hidden.filter(thread_id=thread_id).with_people().order_by("id"):
+            message.hidden_at = message.hidden_by = message.hidden_for = None
+            if message.state == Message.State.PUBLISHED:
+                message.version = _bump_version(thread)
+                counts = events.reaction_counts([message.pk]).get(message.pk, {})
+                events.broadcast_on_commit(events.thread_group(thread_id), events.message_updated(message, counts))
+            Message.objects.filter(pk=message.pk).update(
+                hidden_at=None, hidden_by=None, hidden_for=None, version=message.version
+            )
+            restored += 1
+        thread.save(update_fields=["version"])
+    return restored

@@ -70,7 +70,7 @@ def _claim(ids: list[int]) -> list[Notification]:
 @task
 def send_notification_email(notification_id: int) -> bool:
     """Email one notification to someone who asked for emails straight away."""
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    notification = Notification.objects.shown().select_related("recipient").filter(pk=notification_id).first()
     if notification is None or notification.read_at is not None:
         return False
     frequency = (
@@ -100,6 +100,7 @@ def send_digests(frequency: str) -> int:
         who = Q(recipient_id__in=users_on_digest)
     pending = (
         Notification.objects.filter(who, emailed_at__isnull=True, read_at__isnull=True, recipient__is_active=True)
+        .shown()
         .values_list("recipient_id", "pk")
         .order_by("recipient_id", "pk")
     )

@@ -491,7 +491,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         .order_by("first_flagged_at", "pk")
     )
     page = Paginator(flagged, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "discussions/queue.html", {"page": page})
+    from accounts.sanctions import can_suspend
+
+    return render(request, "discussions/queue.html", {"page": page, "can_suspend": can_suspend(request.user)})
 
 
 @login_required
@@ -500,7 +502,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
         services.mark_notifications_read(user=request.user)
         flash.success(request, "All notifications marked as read.")
         return redirect("discussions:notifications")
-    items = list(Notification.objects.filter(recipient=request.user).select_related("actor__profile", "thread")[:50])
+    items = list(
+        Notification.objects.filter(recipient=request.user).shown().select_related("actor__profile", "thread")[:50]
+    )
     return render(request, "discussions/notifications.html", {"items": items})
 
 

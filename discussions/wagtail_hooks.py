@@ -16,7 +16,7 @@ def demo_loader():
 def unread_notifications_section(request):
     from discussions.models import Notification
 
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).shown()
     items = list(unread.select_related("actor__profile", "thread")[:5])
     if not items:
         return None
@@ -26,4 +26,24 @@ def unread_notifications_section(request):
         "template": "discussions/includes/dashboard_notifications.html",
         "items": items,
         "order": 30,
+    }
+
+
+@hooks.register("boost_dashboard_sections")
+def moderation_section(request):
+    """Moderators' way in to the queue (and, for curators and admins, suspensions)."""
+    from accounts.sanctions import can_suspend
+    from discussions.permissions import can_use_moderation_queue, flags_moderated_by
+
+    if not can_use_moderation_queue(request.user):
+        return None
+    waiting = flags_moderated_by(request.user).values("message_id").distinct().count()
+    return {
+        "key": "moderation",
+        "title": "Moderation",
+        "template": "discussions/includes/dashboard_moderation.html",
+        "items": [],
+        "waiting": waiting,
+        "can_suspend": can_suspend(request.user),
+        "order": 35,
     }

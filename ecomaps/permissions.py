@@ -1,14 +1,13 @@
 """Who may see and change an eco-map. A map follows the privacy of what it belongs to: a
 community's map is seen by whoever may see the community (``communities.permissions``); a
-priority's map by whoever may see the priority page (live, and let in by Wagtail's view
-restrictions on it and its ancestors, as ``discussions.permissions`` reads them)."""
+priority's map by whoever may see the priority page (:func:`boost.permissions.can_view_page`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from boost.permissions import can_view_page
 from communities.permissions import community_access, sees_all_communities
-from discussions.permissions import page_view_restrictions, restrictions_allow
 from ecomaps.models import EcoMap
 
 
@@ -43,7 +42,7 @@ def community_map_access(user, community) -> MapAccess:
 
 def priority_map_access(user, priority) -> MapAccess:
     """Rights on the maps of ``priority``: signed-in viewers contribute, its leads (and curators) edit."""
-    if not priority.live or not restrictions_allow(user, page_view_restrictions(priority)):
+    if not priority.live or not can_view_page(user, priority):
         return NO_ACCESS
     active = user.is_authenticated and user.is_active
     can_edit = active and (sees_all_communities(user) or _is_priority_lead(user, priority))

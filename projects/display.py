@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from boost.permissions import visible_pages
 from communities.models import CommunityPage
 from projects import permissions
 from projects.models import Annotation, BrightSpot, Measure, ProjectPage, ProjectTeamMember
@@ -43,9 +44,9 @@ def project_context(request, page: ProjectPage) -> dict[str, Any]:
     annotations = list(
         Annotation.objects.filter(measure__project_id=page.pk).select_related("measure").order_by("date", "pk")
     )
+    visible = visible_pages(ProjectPage.objects.all(), user, request=request)
     adopters = list(
-        ProjectPage.objects.live()
-        .filter(adapted_from_id=page.pk)
+        visible.filter(adapted_from_id=page.pk)
         .prefetch_related(
             "organisations",
             Prefetch("measures", queryset=Measure.objects.defer("chart_svg").order_by("sort_order", "pk")),
@@ -59,7 +60,7 @@ def project_context(request, page: ProjectPage) -> dict[str, Any]:
     seen = {page.pk}
     while ancestor_id and ancestor_id not in seen and len(lineage) < MAX_LINEAGE:
         seen.add(ancestor_id)
-        ancestor = ProjectPage.objects.live().filter(pk=ancestor_id).only("title", "url_path", "adapted_from").first()
+        ancestor = visible.filter(pk=ancestor_id).only("title", "url_path", "adapted_from").first()
         if ancestor is None:
             break
         lineage.append(ancestor)

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from boost.permissions import visible_pages
 from projects.models import Method, Organisation, PriorityIndexPage, PriorityPage, ProjectIndexPage, ProjectPage
 
 
@@ -31,7 +32,7 @@ register_snippet(MethodViewSet)
 @hooks.register("boost_home_sections")
 def priorities_section(request):
     index = PriorityIndexPage.objects.live().first()
-    priorities = list(PriorityPage.objects.live().order_by("path")[:7])
+    priorities = list(visible_pages(PriorityPage.objects.all(), request.user, request=request).order_by("path")[:7])
     if not priorities:
         return None
     return {
@@ -73,7 +74,7 @@ def _stories_section(request, projects, *, key: str, title: str, order: int, que
 @hooks.register("boost_home_sections")
 def bright_spots_section(request):
     projects = (
-        ProjectPage.objects.live()
+        visible_pages(ProjectPage.objects.all(), request.user, request=request)
         .filter(bright_spot__isnull=False)
         .for_cards()
         .order_by("-bright_spot__featured_at")[:3]
@@ -91,7 +92,11 @@ def bright_spots_section(request):
 
 @hooks.register("boost_home_sections")
 def latest_stories_section(request):
-    projects = ProjectPage.objects.live().for_cards().order_by("-first_published_at", "-pk")[:3]
+    projects = (
+        visible_pages(ProjectPage.objects.all(), request.user, request=request)
+        .for_cards()
+        .order_by("-first_published_at", "-pk")[:3]
+    )
     return _stories_section(
         request,
         projects,
@@ -164,7 +169,10 @@ def demo_loader():
 def community_projects_section(request, community):
     """On a community page: the published projects linked to it (the community page checks who may see it)."""
     projects = list(
-        ProjectPage.objects.live().filter(communities=community).for_cards().order_by("-first_published_at")[:6]
+        visible_pages(ProjectPage.objects.all(), request.user, request=request)
+        .filter(communities=community)
+        .for_cards()
+        .order_by("-first_published_at")[:6]
     )
     if not projects:
         return None
@@ -183,7 +191,11 @@ def community_projects_section(request, community):
 
 @hooks.register("boost_community_sections")
 def community_priorities_section(request, community):
-    priorities = list(PriorityPage.objects.live().filter(communities=community).order_by("path"))
+    priorities = list(
+        visible_pages(PriorityPage.objects.all(), request.user, request=request)
+        .filter(communities=community)
+        .order_by("path")
+    )
     if not priorities:
         return None
     return {

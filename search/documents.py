@@ -251,7 +251,8 @@ class PersonDocument(DocumentType):
         return self.model_class().objects.select_related("user").prefetch_related("interests")
 
     def should_index(self, obj) -> bool:
-        return obj.searchable and obj.visibility != "private" and obj.user.is_active
+        # A suspended member whose content a moderator hid leaves search with it.
+        return obj.searchable and obj.visibility != "private" and obj.user.is_active and not obj.user.content_hidden
 
     def _shown(self, obj) -> dict[str, Any]:
         from django.contrib.auth.models import AnonymousUser

@@ -71,10 +71,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "boost.middleware.RequestLogMiddleware",
+    "boost.middleware.DatabaseOutageMiddleware",
+    # Outside everything that touches sessions, so an anonymous hit costs no more than a lookup;
+    # under uvicorn hits are answered before Django (boost.asgi), this serves the rest.
+    "boost.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "boost.static.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETags on every page and download (the data CSV), answering If-None-Match with 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -82,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "boost.middleware.AdminCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SuspendedAccountMiddleware",
     "accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "boost.ratelimit.RateLimitMiddleware",
@@ -135,22 +142,43 @@ DATABASE_ASYNC_CONN_MAX_AGE = env("DATABASE_ASYNC_CONN_MAX_AGE", 300, cast=int)
 # --- Cache, channel layer, tasks --------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
+    # Pools are per server process. The cache's is shared by its request threads; a request that
+    # finds every connection busy waits up to 2 s for one.
     CACHES = {
         "default": {
             "BACKEND": "boost.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "boost",
+            "OPTIONS": {
+                "pool_class": "redis.BlockingConnectionPool",
+                "max_connections": env("CACHE_MAX_CONNECTIONS", 20, cast=int),
+                "timeout": 2,
+            },
         }
     }
+    # boost/channel_layer.py: bounded pools that close idle connections, and sockets that stay
+    # open through a Redis outage.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            "BACKEND": "boost.channel_layer.ResilientRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "capacity": 1500,
+                "expiry": 30,
+                "max_connections": env("CHANNEL_LAYER_MAX_CONNECTIONS", 50, cast=int),
+                "idle_connections": env("CHANNEL_LAYER_IDLE_CONNECTIONS", 4, cast=int),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Anonymous page cache (boost/page_cache.py): how long a page may be served without a content
+# change (0 turns the cache off), and the stamp file whose time is the content generation when the
+# cache is local memory.
+PAGE_CACHE_SECONDS = env("PAGE_CACHE_SECONDS", 300, int)
+PAGE_CACHE_STAMP = Path(env("PAGE_CACHE_STAMP", str(BASE_DIR / ".local" / "page-cache-generation")))
 
 TASK_BACKEND = env("TASK_BACKEND", "database" if env("DATABASE_URL") else "immediate")
 TASKS = {

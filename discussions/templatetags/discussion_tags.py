@@ -87,5 +87,5 @@ def notification_bell(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).shown().count()
     return {"show": True, "unread": unread}

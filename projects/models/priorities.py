@@ -54,7 +54,7 @@ class PriorityIndexPage(BasePage):
         from projects.rollup import priority_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["priorities"] = priority_cards(self)
+        context["priorities"] = priority_cards(request, self)
         context["is_leader"] = is_leader(request.user)
         return context
 

@@ -232,9 +232,16 @@ def test_a_drafts_attachments_follow_publishing_and_restriction(member, other_me
     assert_all(urls, client_for(), 404)
     assert_all(urls, client_for(other_member), 200)
     restriction.delete()
-    PageViewRestriction.objects.create(page=project.get_parent(), restriction_type=PageViewRestriction.GROUPS)
+    readers = Group.objects.create(name="Story readers")
+    restriction = PageViewRestriction.objects.create(
+        page=project.get_parent(), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(readers)
     assert_all(urls, client_for(other_member), 404)
-    assert_all(urls, client_for(member), 200)  # its own authors still see their story
+    # A live page's restriction holds for its authors too, as it does for the page itself.
+    assert_all(urls, client_for(member), 404)
+    member.groups.add(readers)
+    assert_all(urls, client_for(member), 200)
 
 
 def test_a_file_added_to_the_draft_of_a_published_story_waits_for_publishing(member, other_member):
@@ -271,9 +278,9 @@ def test_handover_and_csv_honour_view_restrictions_on_the_page_and_its_ancestors
     restriction.groups.add(readers)
     for viewer in (None, other_member):
         assert all(client_for(viewer).get(url).status_code == 404 for url in urls)
+    assert all(client_for(member).get(url).status_code == 404 for url in urls)  # its authors too
     other_member.groups.add(readers)
     assert all(client_for(other_member).get(url).status_code == 200 for url in urls)
-    assert all(client_for(member).get(url).status_code == 200 for url in urls)
 
 
 # --- choosers ----------------------------------------------------------------------------------------

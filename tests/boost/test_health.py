@@ -39,7 +39,7 @@ def test_health_uses_the_real_redis_services_when_configured(client, settings):
         pytest.skip("REDIS_URL not set: Redis cache and channel layer not exercised (CI sets it)")
     body = client.get("/health/").json()
     assert body["checks"]["cache"] == {**body["checks"]["cache"], "status": "ok", "backend": "ResilientRedisCache"}
-    assert body["checks"]["channel_layer"]["backend"] == "RedisChannelLayer"
+    assert body["checks"]["channel_layer"]["backend"] == "ResilientRedisChannelLayer"
     assert body["checks"]["channel_layer"]["status"] == "ok"
 
 

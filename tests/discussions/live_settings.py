@@ -15,7 +15,7 @@ DISCUSSIONS_LAYER_RETRY_SECONDS = 0.5
 if os.environ.get("LIVE_REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["LIVE_REDIS_URL"]], "capacity": 1500, "expiry": 30},
+            "BACKEND": "boost.channel_layer.ResilientRedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["LIVE_REDIS_URL"]], "capacity": 1500, "expiry": 30, "retry_seconds": 0.5},
         }
     }

@@ -1,5 +1,6 @@
 """Two uvicorn processes on the Redis channel layer; Redis is stopped mid-conversation and started
-again. Every client must end with exactly the messages in the database: none lost, none doubled."""
+again. Every socket stays open throughout, the group memberships come back with Redis, and every
+client ends with exactly the messages in the database: none lost, none doubled."""
 
 from __future__ import annotations
 
@@ -73,6 +74,19 @@ async def _outage_scenario(live_site, redis_server) -> None:  # noqa: F811
         assert len(stored) == 1 + 18
         for client in clients:
             assert sorted(client.messages) == stored
+        # Nobody was cut off: the sockets waited for Redis instead of closing.
+        assert [client.reconnects for client in clients] == [0, 0, 0]
+        # The restarted Redis was empty; each server added its memberships back: its room's channel
+        # to the thread's group, and each socket's channel to its person's group.
+        import redis
+
+        restarted = redis.Redis(port=redis_server.port)
+        assert restarted.zcard(f"asgi:group:thread.{ids['thread']}") == 2
+        for person in people:
+            assert restarted.zcard(f"asgi:group:user.{person}") == 1
+        # And live delivery works again without waiting for a repair.
+        await talk(1)
+        assert await until(everyone_has_the_database, 10)
     finally:
         for client in clients:
             await client.stop()

@@ -1,0 +1,219 @@
+"""The Redis channel layer, with bounded connection pools and sockets that outlive a Redis outage.
+
+Two things the stock ``channels_redis`` layer does not do:
+
+- **Pools sized by setting, idle connections closed.** Each server process opens connections on
+  demand, up to redis-py's default of 100 a pool, then fails with ``MaxConnectionsError``; and it
+  keeps every connection it ever opened, so a burst of sockets closing (each one a
+  ``group_discard``) left hundreds open for good. Here a pool holds at most ``max_connections``
+  (``CHANNEL_LAYER_MAX_CONNECTIONS``; callers beyond that wait, up to ``pool_timeout`` seconds,
+  rather than fail) and keeps at most ``idle_connections`` (``CHANNEL_LAYER_IDLE_CONNECTIONS``)
+  open while unused, closing the rest as they are released.
+- **A Redis outage does not close sockets.** Channels' consumers wait in ``receive()``; when it
+  raises, the consumer dies and the server closes its socket. Here ``receive()`` waits out the
+  outage instead: one task per event loop pings Redis every ``retry_seconds`` and, once it answers,
+  adds back every group membership this process holds (a restarted Redis has none), then wakes the
+  receivers and tells its listeners (the discussion hub repairs its rooms from the database, so
+  clients converge through the usual version protocol). ``group_add`` and ``group_discard`` are
+  remembered even while Redis is down; ``send`` and ``group_send`` still raise, for their callers
+  to decide (broadcasts are logged and repaired later).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels_redis.core import RedisChannelLayer
+from redis.asyncio import BlockingConnectionPool
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class BoundedConnectionPool(BlockingConnectionPool):
+    """At most ``max_connections`` open; at most ``max_idle`` of them kept open while unused."""
+
+    def __init__(self, *args: Any, max_idle: int = 4, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_idle = max_idle
+
+    async def release(self, connection) -> None:
+        await super().release(connection)
+        excess = len(self._available_connections) - self.max_idle
+        if excess > 0:
+            # Released connections are reused from the end, so the front has been idle longest.
+            stale = self._available_connections[:excess]
+            del self._available_connections[:excess]
+            for old in stale:
+                with contextlib.suppress(Exception):
+                    await old.disconnect()
+
+    def open_connections(self) -> int:
+        return len(self._available_connections) + len(self._in_use_connections)
+
+
+class ResilientRedisChannelLayer(RedisChannelLayer):
+    """``RedisChannelLayer`` with bounded pools and outage recovery (see the module docstring)."""
+
+    def __init__(
+        self,
+        hosts: list | None = None,
+        *,
+        max_connections: int = 50,
+        idle_connections: int = 4,
+        pool_timeout: float = 10.0,
+        retry_seconds: float = 1.0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(hosts=hosts, **kwargs)
+        self.max_connections = max_connections
+        self.idle_connections = idle_connections
+        self.pool_timeout = pool_timeout
+        self.retry_seconds = retry_seconds
+        # Every group membership this process holds, to add back after Redis restarts empty.
+        self.memberships: dict[str, set[str]] = defaultdict(set)
+        self._outages: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = weakref.WeakKeyDictionary()
+        self._listeners: list[weakref.WeakMethod] = []
+        self._recovering: set[asyncio.Task] = set()
+
+    # --- pools -----------------------------------------------------------------------------
+    def create_pool(self, index: int):
+        host = dict(self.hosts[index])
+        if "master_name" in host:  # Sentinel: channels_redis's own pool
+            return super().create_pool(index)
+        options = {
+            "max_connections": self.max_connections,
+            "timeout": self.pool_timeout,
+            "max_idle": self.idle_connections,
+            # A Redis that stops answering must not hang a socket for ever: connecting gives up
+            # after 2 s, and a read after 10 s (receive's blocking pop returns within 5).
+            "socket_connect_timeout": 2.0,
+            "socket_timeout": self.brpop_timeout + 5.0,
+            "socket_keepalive": True,
+            **host,
+        }
+        address = options.pop("address", None)
+        if address is not None:
+            return BoundedConnectionPool.from_url(address, **options)
+        return BoundedConnectionPool(**options)
+
+    # --- outage and recovery ---------------------------------------------------------------
+    def add_restore_listener(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Call ``callback`` (a bound method, held weakly) each time Redis is back after an outage."""
+        self._listeners.append(weakref.WeakMethod(callback))
+
+    def redis_down(self) -> bool:
+        """Whether this event loop is waiting for Redis to come back."""
+        try:
+            back = self._outages.get(asyncio.get_running_loop())
+        except RuntimeError:
+            return False
+        return back is not None and not back.is_set()
+
+    def _outage(self, exc: BaseException) -> asyncio.Event:
+        loop = asyncio.get_running_loop()
+        back = self._outages.get(loop)
+        if back is None or back.is_set():
+            logger.warning(
+                "channel layer: Redis unavailable (%s: %s); sockets stay open, retrying every %.1f s",
+                exc.__class__.__name__,
+                exc,
+                self.retry_seconds,
+            )
+            back = self._outages[loop] = asyncio.Event()
+            task = loop.create_task(self._recover(back))
+            self._recovering.add(task)
+            task.add_done_callback(self._recovering.discard)
+        return back
+
+    async def _recover(self, back: asyncio.Event) -> None:
+        while True:
+            await asyncio.sleep(self.retry_seconds)
+            try:
+                for index in range(self.ring_size):
+                    await self.connection(index).ping()
+                restored = await self._restore_memberships()
+            except FAILURES:
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("channel layer: restoring group memberships failed; retrying")
+                continue
+            break
+        logger.warning("channel layer: Redis is back; %d group memberships restored", restored)
+        back.set()
+        for ref in list(self._listeners):
+            callback = ref()
+            if callback is None:
+                self._listeners.remove(ref)
+                continue
+            try:
+                await callback()
+            except Exception:
+                logger.exception("channel layer restore listener failed")
+
+    async def _restore_memberships(self) -> int:
+        count = 0
+        for group, channels in list(self.memberships.items()):
+            for channel in list(channels):
+                if channel in self.memberships.get(group, ()):  # not discarded meanwhile
+                    await super().group_add(group, channel)
+                    count += 1
+        return count
+
+    # --- the layer API -----------------------------------------------------------------------
+    async def receive(self, channel: str) -> dict:
+        while True:
+            back = self._outages.get(asyncio.get_running_loop())
+            if back is not None and not back.is_set():
+                await back.wait()
+            try:
+                return await super().receive(channel)
+            except FAILURES as exc:
+                self._outage(exc)
+
+    async def group_add(self, group: str, channel: str) -> None:
+        self.memberships[group].add(channel)
+        if self.redis_down():
+            return  # added when Redis is back
+        try:
+            await super().group_add(group, channel)
+        except FAILURES as exc:
+            self._outage(exc)
+
+    async def group_discard(self, group: str, channel: str) -> None:
+        channels = self.memberships.get(group)
+        if channels is not None:
+            channels.discard(channel)
+            if not channels:
+                del self.memberships[group]
+        if self.redis_down():
+            return  # a restarted Redis has forgotten it anyway; a surviving one expires it
+        try:
+            await super().group_discard(group, channel)
+        except FAILURES as exc:
+            self._outage(exc)
+
+    async def send(self, channel: str, message: dict) -> None:
+        try:
+            await super().send(channel, message)
+        except FAILURES as exc:
+            self._outage(exc)
+            raise
+
+    async def group_send(self, group: str, message: dict) -> None:
+        try:
+            await super().group_send(group, message)
+        except FAILURES as exc:
+            self._outage(exc)
+            raise

@@ -1,0 +1,92 @@
+"""The Redis channel layer's pools: bounded by setting, and closed again when the sockets have gone
+(issue 19: 373 connections stayed open after every socket had closed)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+import pytest
+from channels.layers import get_channel_layer
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from discussions.routing import websocket_urlpatterns
+from tests.factories.accounts import UserFactory
+from tests.factories.discussions import join, make_community, make_thread
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL not set: channel layer pools not exercised (CI sets it)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+app = URLRouter(websocket_urlpatterns)
+
+
+def clients_named(name: str) -> int:
+    import redis
+
+    listing = redis.Redis.from_url(REDIS_URL).client_list()
+    return sum(1 for client in listing if client.get("name") == name)
+
+
+@pytest.fixture
+def layer_named(settings):
+    """This test's layer, its connections named so CLIENT LIST can count them on a shared Redis."""
+    name = f"boost-test-{uuid.uuid4().hex[:10]}"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "boost.channel_layer.ResilientRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "client_name": name}],
+                "max_connections": 8,
+                "idle_connections": 2,
+            },
+        }
+    }
+    return name
+
+
+async def test_connections_stay_under_the_cap_and_return_to_baseline_after_sockets_close(layer_named):
+    from asgiref.sync import sync_to_async
+
+    def people_and_threads():
+        community = make_community(private=True)
+        people = [UserFactory() for _ in range(30)]
+        for person in people:
+            join(person, community)
+        threads = [make_thread(people[0], community, title=f"Thread {n}") for n in range(3)]
+        return people, threads
+
+    people, threads = await sync_to_async(people_and_threads)()
+    # Starting the threads broadcast through this loop's pool, which keeps what it used, up to 2.
+    baseline = await asyncio.to_thread(clients_named, layer_named)
+    assert baseline <= 2
+
+    sockets = []
+    peak = 0
+    for index, person in enumerate(people):
+        communicator = WebsocketCommunicator(app, f"/ws/discussions/thread/{threads[index % 3].pk}/")
+        communicator.scope["user"] = person
+        connected, _ = await communicator.connect()
+        assert connected
+        sockets.append(communicator)
+        peak = max(peak, await asyncio.to_thread(clients_named, layer_named))
+    # Everyone is subscribed (each person's group, each thread's room) through at most 8 connections.
+    assert baseline < peak <= 8
+    layer = get_channel_layer()
+    assert len(layer.memberships) == 30 + 3
+
+    # All at once, as a closing convening day would: 30 group_discards and 3 rooms stopping.
+    await asyncio.gather(*(communicator.disconnect() for communicator in sockets))
+    assert layer.memberships == {}
+    for _ in range(50):
+        left = await asyncio.to_thread(clients_named, layer_named)
+        if left <= 2:
+            break
+        await asyncio.sleep(0.1)
+    assert left <= 2, f"{left} connections still open after every socket closed (at most 2 may idle)"
