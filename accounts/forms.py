@@ -111,7 +111,7 @@ class SuspendForm(BoostForm):
         error_messages={"required": "Choose how long the suspension lasts."},
     )
     ends_on = forms.DateField(
-        label="Last day of the suspension",
+        label="Last day of the suspension, when it lasts until a date",
         help_text="They can sign in again from midnight at the end of this day (UK time). For example, 27 3 2027.",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -2,7 +2,7 @@
 
 Django is set up before any consumer is imported. Each app that serves websockets exposes
 ``websocket_urlpatterns`` in its ``routing`` module. Static files are answered in front of
-Django (``boost.static``).
+Django (``boost.static``), and so are cached pages for anonymous readers (``boost.page_cache``).
 """
 
 import asyncio
@@ -38,12 +38,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from boost.page_cache import PageCacheASGI  # noqa: E402
 from boost.routing import websocket_urlpatterns  # noqa: E402
 from boost.static import StaticFilesASGI  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": StaticFilesASGI(django_asgi_app),
+        "http": StaticFilesASGI(PageCacheASGI(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -1,4 +1,4 @@
-"""Keep cached site-wide links in step with the page tree and the footer settings."""
+"""Keep cached site-wide links and the anonymous page cache in step with the content."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from boost.context_processors import forget_site_links
 def connect() -> None:
     from wagtail.models import Page, Site
 
+    from boost import page_cache
     from boost.models import FooterLink, SiteSettings
 
     for signal in (page_published, page_unpublished, post_page_move):
@@ -18,3 +19,4 @@ def connect() -> None:
     for model in (Page, Site, SiteSettings, FooterLink):
         post_save.connect(forget_site_links, sender=model, dispatch_uid=f"boost-links-save-{model.__name__}")
         post_delete.connect(forget_site_links, sender=model, dispatch_uid=f"boost-links-delete-{model.__name__}")
+    page_cache.connect()

@@ -27,3 +27,23 @@ def unread_notifications_section(request):
         "items": items,
         "order": 30,
     }
+
+
+@hooks.register("boost_dashboard_sections")
+def moderation_section(request):
+    """Moderators' way in to the queue (and, for curators and admins, suspensions)."""
+    from accounts.sanctions import can_suspend
+    from discussions.permissions import can_use_moderation_queue, flags_moderated_by
+
+    if not can_use_moderation_queue(request.user):
+        return None
+    waiting = flags_moderated_by(request.user).values("message_id").distinct().count()
+    return {
+        "key": "moderation",
+        "title": "Moderation",
+        "template": "discussions/includes/dashboard_moderation.html",
+        "items": [],
+        "waiting": waiting,
+        "can_suspend": can_suspend(request.user),
+        "order": 35,
+    }

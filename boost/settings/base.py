@@ -71,10 +71,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "boost.middleware.RequestLogMiddleware",
+    "boost.middleware.DatabaseOutageMiddleware",
+    # Outside everything that touches sessions, so an anonymous hit costs no more than a lookup;
+    # under uvicorn hits are answered before Django (boost.asgi), this serves the rest.
+    "boost.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "boost.static.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETags on every page and download (the data CSV), answering If-None-Match with 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -167,6 +173,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Anonymous page cache (boost/page_cache.py): how long a page may be served without a content
+# change (0 turns the cache off), and the stamp file whose time is the content generation when the
+# cache is local memory.
+PAGE_CACHE_SECONDS = env("PAGE_CACHE_SECONDS", 300, int)
+PAGE_CACHE_STAMP = Path(env("PAGE_CACHE_STAMP", str(BASE_DIR / ".local" / "page-cache-generation")))
 
 TASK_BACKEND = env("TASK_BACKEND", "database" if env("DATABASE_URL") else "immediate")
 TASKS = {

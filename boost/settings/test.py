@@ -27,3 +27,6 @@ ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "100/m/ip,50/5m/ke
 # Database threads for websockets close their connections after each call in tests, so the test
 # database can be flushed and dropped; the harness (bench/live_faults.py) runs them persistent.
 DATABASE_ASYNC_CONN_MAX_AGE = 0
+# The anonymous page cache is off, so tests see each request rendered; its own tests turn it on.
+PAGE_CACHE_SECONDS = 0
+PAGE_CACHE_STAMP = BASE_DIR / ".test-media" / "page-cache-generation"

@@ -207,3 +207,14 @@ def test_queue_page_queries_do_not_grow_with_flags(client, curator, member, sett
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(QUEUE)
     assert response.content.decode().count('class="nhsuk-card"') == 22
+
+
+def test_moderators_find_the_queue_on_their_dashboard(client, write_up_question, other_member, curator, member):
+    _flag(other_member, write_up_question.messages.get())
+    client.force_login(curator)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "1 flagged message waiting" in page and f'href="{QUEUE}"' in page
+    assert reverse("accounts:suspensions") in page
+    client.force_login(member)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert f'href="{QUEUE}"' not in page
