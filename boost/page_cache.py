@@ -25,6 +25,9 @@ Freshness
     costs one render. ``PAGE_CACHE_SECONDS`` bounds what the generation cannot see (time passing:
     "upcoming" events, relative dates).
 
+    Fragments that every reader of a kind sees alike (the home page's sections, per viewer) are
+    cached with ``{% cache %}`` keyed on the same generation, so they follow the same rule.
+
     The generation must be shared by every server process. With Redis it lives in the cache;
     with the embedded local-memory cache (one cache per process) it is the modification time of a
     stamp file (``PAGE_CACHE_STAMP``), which all processes on the machine see at once.
@@ -312,8 +315,8 @@ def content_changed() -> None:
     stale page) and again when the change commits: a request that rendered the old content between
     the two, and stored it under the first new generation, is then stale too.
     """
-    if not enabled():
-        return
+    # Always, even with the page cache off: cached fragments (the home page's sections) are keyed
+    # on the generation too.
     bump_generation()
     transaction.on_commit(bump_generation)
 

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "boost.ratelimit.RateLimitMiddleware",
+    "boost.converters.PathIdMiddleware",
 ]
 
 ROOT_URLCONF = "boost.urls"

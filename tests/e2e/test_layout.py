@@ -78,3 +78,44 @@ def test_header_menu_folds_on_a_phone(visitor_contexts, demo_site):
         assert page.evaluate("document.body.classList.contains('nhsuk-frontend-supported')")
     finally:
         page.close()
+
+
+def test_signed_in_header_bell_and_cells(visitor_contexts, demo_site):
+    """The bell is drawn in the header's text colour (not link blue on dark blue), its count is
+    centred on the line, and the account cells share the row evenly."""
+    page = visitor_contexts("member").new_page()
+    try:
+        show(page, "/", 1280)
+        header = page.evaluate(
+            """() => {
+              const link = document.querySelector('.boost-bell .nhsuk-header__account-link');
+              const icon = link.querySelector('svg');
+              const count = link.querySelector('.boost-bell__count');
+              const middle = (box) => box.top + box.height / 2;
+              return {
+                fill: getComputedStyle(icon).fill,
+                colour: getComputedStyle(link).color,
+                offset: Math.abs(middle(count.getBoundingClientRect()) - middle(link.getBoundingClientRect())),
+                widths: [...document.querySelectorAll('.nhsuk-header__account-item')].map(
+                  (item) => item.getBoundingClientRect().width),
+              };
+            }"""
+        )
+    finally:
+        page.close()
+    assert header["fill"] == header["colour"] == "rgb(255, 255, 255)"
+    assert header["offset"] <= 1.5
+    assert max(header["widths"]) - min(header["widths"]) <= 2
+
+
+def test_search_button_is_as_tall_as_the_box(visitor_contexts, demo_site):
+    page = visitor_contexts("member").new_page()
+    try:
+        for width in WIDTHS:
+            show(page, demo_site.urls["search"], width)
+            box = page.locator("#search-page-field").bounding_box()
+            button = page.locator(".boost-search-form__row .nhsuk-button").bounding_box()
+            assert abs(box["height"] - button["height"]) <= 1, (width, box, button)
+            assert abs(box["y"] - button["y"]) <= 1
+    finally:
+        page.close()
