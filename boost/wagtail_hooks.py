@@ -15,12 +15,11 @@ def page_rights(page, request, serve_args, serve_kwargs):
     """The page itself asks :func:`boost.permissions.can_view_page`, as everything derived from it does.
 
     Outsiders get 404, as for a page that does not exist (Wagtail alone would send a signed-in
-    outsider of a group restriction to the sign-in page, which tells them the page is there). Two
-    restrictions are a way in rather than a wall, and there Wagtail's own hook answers: a shared
-    password the session has not given yet (its password form) and a sign-in restriction to a
-    visitor (to sign in). Derived paths answer 404 in both cases until the way in is taken. A
-    community page answers for its own privacy (members see it, outsiders a teaser or 404), so its
-    community is not asked here.
+    outsider of a group restriction to the sign-in page, which tells them the page is there); a
+    visitor to a sign-in-only page too, like every derived path. One restriction is a way in rather
+    than a wall: a shared password the session has not given yet, where Wagtail's own hook shows its
+    password form; derived paths answer 404 until it is given. A community page answers for its own
+    privacy (members see it, outsiders a teaser or 404), so its community is not asked here.
     """
     from communities.models import CommunityPage
 
@@ -37,15 +36,12 @@ def page_rights(page, request, serve_args, serve_kwargs):
 
 
 def _only_a_way_in_is_missing(user, restrictions, community, request) -> bool:
-    """Would the page open once a password is given, or (for a visitor) once they sign in?"""
+    """Would the page open once the session gives a password?"""
     from wagtail.models import PageViewRestriction
 
     from communities.permissions import can_view_community
 
-    ways_in = {PageViewRestriction.PASSWORD}
-    if not user.is_authenticated:
-        ways_in.add(PageViewRestriction.LOGIN)
-    walls = [r for r in restrictions if r.restriction_type not in ways_in]
+    walls = [r for r in restrictions if r.restriction_type != PageViewRestriction.PASSWORD]
     return (
         len(walls) < len(restrictions)
         and restrictions_allow(user, walls, request)
