@@ -631,9 +631,9 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
     caught_up = None
     drain_end = load_stopped + max(args.drain, 10)
     if timeline.down:
-        # Clients back off while a service is away (up to 15 s, as thread.js): give them as long
-        # after its return as a person would wait.
-        drain_end = max(drain_end, start + timeline.down[-1][2] + 30)
+        # Clients back off while a service is away (up to 15 s between tries, as thread.js, and a
+        # try may wait 20 s on a server still starting): give them that long after its return.
+        drain_end = max(drain_end, start + timeline.down[-1][2] + 45)
     while time.monotonic() < drain_end:
         try:
             left = await asyncio.to_thread(missing)

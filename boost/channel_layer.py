@@ -31,6 +31,8 @@ from typing import Any
 
 from channels_redis.core import RedisChannelLayer
 from redis.asyncio import BlockingConnectionPool
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -99,6 +101,9 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
             "socket_connect_timeout": 2.0,
             "socket_timeout": self.brpop_timeout + 5.0,
             "socket_keepalive": True,
+            # After Redis restarts, pooled connections are dead sockets: retry a command once on a
+            # fresh connection instead of failing it (and /health/) once per stale connection.
+            "retry": Retry(NoBackoff(), 1),
             **host,
         }
         address = options.pop("address", None)
