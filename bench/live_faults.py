@@ -5,6 +5,8 @@
     .venv/bin/python bench/live_faults.py --scenarios load,redis --seconds 60
     .venv/bin/python bench/live_faults.py --check              # exit 1 on any loss, duplicate,
                                                                # wrongful revoke or unrecovered health
+    .venv/bin/python bench/live_faults.py --scenarios load,redis,postgres,sigterm --sockets 100 --rate 10 \
+        --seconds 50 --check                                   # what CI runs (.ci/run)
 
 Starts its own PostgreSQL (``initdb`` into a temporary directory) and Redis on free loopback ports,
 migrates, creates 1,000 members of one private community with a session each, and serves Boost as
@@ -105,11 +107,13 @@ class Postgres:
         return f"postgres://boost@127.0.0.1:{self.port}/{name}"
 
     def start(self) -> None:
+        # The server itself is the child (not runuser's), so stop() signals PostgreSQL, not a wrapper
+        # that would leave it running.
         self.process = subprocess.Popen(  # noqa: S603
-            [*self.run_as, str(self.bin / "postgres"), "-D", str(self.dir), "-h", "127.0.0.1", "-p", str(self.port),
+            [str(self.bin / "postgres"), "-D", str(self.dir), "-h", "127.0.0.1", "-p", str(self.port),
              "-k", str(self.dir), "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
              "-c", "max_connections=300"],
-            stdout=self.log, stderr=subprocess.STDOUT,
+            stdout=self.log, stderr=subprocess.STDOUT, user="postgres" if self.run_as else None,
         )  # fmt: skip
         wait_for(
             lambda: (
@@ -626,6 +630,10 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
 
     caught_up = None
     drain_end = load_stopped + max(args.drain, 10)
+    if timeline.down:
+        # Clients back off while a service is away (up to 15 s, as thread.js): give them as long
+        # after its return as a person would wait.
+        drain_end = max(drain_end, start + timeline.down[-1][2] + 30)
     while time.monotonic() < drain_end:
         try:
             left = await asyncio.to_thread(missing)
@@ -713,6 +721,8 @@ def judge_health(timeline: Timeline) -> dict:
                 reasons.update(name for name, check in checks.items() if check.get("status") != "ok")
     recoveries = []
     for service, _down, back in timeline.down:
+        if service == "sigterm":
+            continue  # the server itself restarted: there is no service to be truthful about
         after = [(at, status) for at, status, _ in timeline.health if at >= back]
         recovered = None
         for index, (at, status) in enumerate(after):
@@ -720,6 +730,12 @@ def judge_health(timeline: Timeline) -> dict:
                 recovered = at - back
                 break
         recoveries.append((service, recovered))
+        if recovered is None:
+            failing = [body for at, status, body in timeline.health if at >= back and status != 200][-1:]
+            for body in failing:
+                for name, check in body.get("checks", {}).items():
+                    if check.get("status") != "ok":
+                        reasons[f"after {service}: {name}: {check.get('error', '')[:120]}"] += 1
     return {"probes": probes, "false_down": false_down, "recoveries": recoveries, "reasons": dict(reasons)}
 
 
@@ -797,6 +813,10 @@ async def main_async(args) -> int:
         print(f"PostgreSQL :{pg.port}, Redis :{redis.port}, work dir {workdir}", flush=True)
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=root, env=env, check=True)  # noqa: S603
         scenarios = [s for s in args.scenarios.split(",") if s]
+        for name in scenarios:
+            if name != "crowd":
+                PLANS[name].sockets = args.sockets or PLANS[name].sockets
+                PLANS[name].rate = args.rate or PLANS[name].rate
         threads = {name: PLANS[name].threads for name in scenarios}
         people = max(PLANS[name].sockets for name in scenarios)
         out = subprocess.run(  # noqa: S603
@@ -843,6 +863,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="per scenario, drain included")
     parser.add_argument("--drain", type=float, default=15, help="seconds allowed to catch up after the load")
     parser.add_argument("--read-debounce", type=float, default=3.0, help="0: a read frame per message received")
+    parser.add_argument("--sockets", type=int, help="sockets in every scenario but crowd (default 200)")
+    parser.add_argument("--rate", type=float, help="messages/s in every scenario but crowd (default 20)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--root", default=str(ROOT), help="the checkout to serve (to measure another version)")
     parser.add_argument("--env", action="append", default=[], help="NAME=value for the server, repeatable")

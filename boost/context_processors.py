@@ -51,7 +51,12 @@ def site_links(request: HttpRequest, site: Site) -> dict[str, list[dict[str, str
         for link in FooterLink.objects.filter(settings__site=site).select_related("page").order_by("sort_order")
         if link.page.live
     ]
-    links = {"primary": primary, "footer": [*footer, {"label": "Sitemap", "url": "/sitemap.xml"}]}
+    footer.append({"label": "Sitemap", "url": "/sitemap.xml"})
+    # The privacy notice is always linked (UK GDPR), once: editors may already list it.
+    privacy_url = reverse("privacy:notice")
+    if not any(link["url"] == privacy_url for link in footer):
+        footer.append({"label": "Privacy notice", "url": privacy_url})
+    links = {"primary": primary, "footer": footer}
     cache.set(_cache_key(site), links, 60 * 60)
     return links
 

@@ -13,6 +13,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
 
+from boost.converters import MAX_ID
 from boost.text import text_problem
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str, str]] = [
@@ -99,6 +100,16 @@ class StorableTextMixin:
                 if isinstance(item, str) and (message := text_problem(item)):
                     self.add_error(name, message)
                     break
+
+
+class IdField(forms.IntegerField):
+    """A database id sent in a form (a hidden "reply to", say): 1 to 2⁶³−1, like the ``id`` URL
+    converter, so a bigger number is a form error rather than an overflow in the database."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 class BoostForm(StorableTextMixin, forms.Form):

@@ -75,3 +75,23 @@ class AdminCSPMiddleware(DualModeMiddleware):
         if request.path.startswith(("/admin/", "/django-admin/")) and not hasattr(response, "_csp_config"):
             response._csp_config = settings.ADMIN_CSP
         return response
+
+
+class DatabaseOutageMiddleware(DualModeMiddleware):
+    """A 500 while the database cannot be reached becomes a 503 that keeps the person's text
+    (``boost/outage.py``). Sits outside every middleware that may load the session or user."""
+
+    def process(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        from boost.outage import database_reachable, outage_response
+
+        if response.status_code != 500 or database_reachable():
+            return response
+        return outage_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        from asgiref.sync import sync_to_async
+
+        response = await self.get_response(request)
+        if response.status_code != 500:
+            return response
+        return await sync_to_async(self.process, thread_sensitive=False)(request, response)

@@ -68,10 +68,17 @@ class HomePage(BasePage):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     def get_context(self, request, *args, **kwargs):
+        from django.utils.functional import SimpleLazyObject
+
         from boost.home import home_sections
+        from boost.page_cache import current_generation
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = home_sections(request)
+        # The sections are rendered once per content generation and viewer ({% cache %} in the
+        # template); they are only looked up when that fragment is not cached.
+        context["sections"] = SimpleLazyObject(lambda: home_sections(request))
+        context["content_generation"] = current_generation()
+        context["viewer_key"] = f"user-{request.user.pk}" if request.user.is_authenticated else "anonymous"
         return context
 
 

@@ -119,7 +119,11 @@ class EventForm(BoostForm):
     online_url = forms.URLField(label="Online joining link (optional)", required=False, assume_scheme="https")
     venue = forms.CharField(label="Venue (optional)", max_length=300, required=False)
     capacity = forms.IntegerField(
-        label="Places (optional)", help_text="Leave empty for no limit.", min_value=1, required=False
+        label="Places (optional)",
+        help_text="Leave empty for no limit.",
+        min_value=1,
+        max_value=100_000,
+        required=False,
     )
 
     def clean_title(self) -> str:

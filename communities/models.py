@@ -47,6 +47,7 @@ class CommunityIndexPage(BasePage):
         """The directory: filter by care area, access and text; a constant number of queries per page."""
         from django.core.paginator import Paginator
 
+        from boost.filters import FilterPanel, FilterText, choice_group
         from boost.models import CareArea
         from communities.permissions import sees_all_communities
 
@@ -54,18 +55,18 @@ class CommunityIndexPage(BasePage):
         user = request.user
         communities = CommunityPage.objects.child_of(self).listed_to(user)
         query = request.GET.get("q", "").strip()[:100]
-        area = request.GET.get("care_area", "")
-        access = request.GET.get("access", "")
+        areas = [slug for slug in request.GET.getlist("care_area") if slug]
+        access = [value for value in request.GET.getlist("access") if value in Access.values]
         if query:
             communities = communities.filter(
                 models.Q(title__icontains=query)
                 | models.Q(purpose__icontains=query)
                 | models.Q(learning_question__icontains=query)
             )
-        if area:
-            communities = communities.filter(care_area__slug=area)
-        if access in Access.values:
-            communities = communities.filter(access=access)
+        if areas:
+            communities = communities.filter(care_area__slug__in=areas)
+        if access:
+            communities = communities.filter(access__in=access)
         communities = communities.with_directory_data(user).order_by("title")
         page = Paginator(communities, self.PER_PAGE).get_page(request.GET.get("page"))
         sees_all = sees_all_communities(user)
@@ -76,16 +77,27 @@ class CommunityIndexPage(BasePage):
             )
         filters = request.GET.copy()
         filters.pop("page", None)
+        filtered = bool(query or areas or access)
+        url = self.get_url(request=request)
         context.update(
             page_obj=page,
             communities=page.object_list,
-            care_areas=CareArea.objects.all(),
-            access_choices=Access.choices,
             query=query,
-            selected_area=area,
-            selected_access=access,
             filter_query=filters.urlencode(),
-            filtered=bool(query or area or access),
+            filtered=filtered,
+            filter_panel=FilterPanel(
+                title="Filter communities",
+                action=url,
+                clear_url=url,
+                active=filtered,
+                text=FilterText(name="q", label="Name or topic", value=query),
+                groups=[
+                    choice_group(
+                        "care_area", "Care area", CareArea.objects.values_list("slug", "name"), selected=areas
+                    ),
+                    choice_group("access", "Who can join", Access.choices, selected=access),
+                ],
+            ),
         )
         return context
 
@@ -166,6 +178,14 @@ class CommunityPage(BasePage):
         default=False, help_text="For a private community: list its title and purpose in the directory."
     )
     resources = StreamField(content_blocks(), blank=True, use_json_field=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown at the top of the community page. Give the image a description: it is the alt text.",
+    )
     # The Wagtail group whose page permissions let this community's facilitators edit this page
     # and nothing else; kept in step with facilitator memberships by communities.signals.
     facilitator_group = models.OneToOneField(
@@ -179,6 +199,7 @@ class CommunityPage(BasePage):
         FieldPanel("purpose"),
         FieldPanel("learning_question"),
         FieldPanel("care_area"),
+        FieldPanel("image"),
         MultiFieldPanel(
             [FieldPanel("access"), FieldPanel("is_private"), FieldPanel("discoverable")], heading="Who can join and see"
         ),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Profile
 from accounts.permissions import can_view_profile, visible_fields
+from boost.converters import parse_id
 from communities import ics, services
 from communities.forms import (
     CancelEventForm,
@@ -218,7 +219,7 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
         return response
     community, access = _moderator_community(request, slug)
     if request.method == "POST":
-        membership_id = int(request.POST.get("membership", 0) or 0)
+        membership_id = parse_id(request.POST.get("membership")) or 0  # 0: no such request
         try:
             if request.POST.get("action") == "approve":
                 membership = services.approve_request(

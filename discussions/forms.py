@@ -6,7 +6,7 @@ import uuid
 
 from django import forms
 
-from boost.forms import BoostForm
+from boost.forms import BoostForm, IdField
 from discussions.models import EmailFrequency
 
 MARKDOWN_HINT = (
@@ -33,7 +33,7 @@ def message_body(label: str, *, rows: int, required: str = "Write a message.") -
 class MessageForm(BoostForm):
     body = message_body("Your message", rows=4)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reply_to = IdField(widget=forms.HiddenInput, required=False)
 
 
 class EditMessageForm(BoostForm):

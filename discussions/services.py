@@ -619,6 +619,17 @@ def mark_read(*, user, thread: Thread, up_to_id: Any) -> int:
     return marker.last_read_id
 
 
+def advance_read_marker(*, user_id: int, thread_id: int, up_to_id: int) -> bool:
+    """Move an existing read marker forward in one statement (a socket's steady stream of reads).
+    False when there is no marker yet, or it is already that far: then :func:`mark_read` decides."""
+    return (
+        ReadMarker.objects.filter(user_id=user_id, thread_id=thread_id, last_read_id__lt=up_to_id).update(
+            last_read_id=up_to_id
+        )
+        > 0
+    )
+
+
 def messages_since(*, user, thread_id: int, since_version: Any, limit: int = 500) -> tuple[list[dict], bool]:
     """Everything that changed in a thread after ``since_version``, as event payloads, oldest first.
 

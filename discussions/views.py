@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from boost.breadcrumbs import crumbs_for_page
+from boost.converters import parse_id
 from communities.models import CommunityPage
 from communities.permissions import can_moderate, can_view_community, community_access
 from discussions import services
@@ -84,10 +85,7 @@ def thread_detail(
     """A thread: the latest messages, a "load older" link (keyset), and the reply form."""
     thread = _visible_thread(request, thread_id)
     user = request.user
-    try:
-        before = int(request.GET.get("before", "")) or None
-    except ValueError:
-        before = None
+    before = parse_id(request.GET.get("before"))
     rows, has_older = thread_messages(thread, user, before)
     last_read = 0
     if user.is_authenticated:
@@ -102,10 +100,10 @@ def thread_detail(
     posting = can_post(user, thread)
     if form is None and posting:
         initial = {"client_id": new_client_id()}
-        quote_id = request.GET.get("quote") or request.GET.get("reply_to")
-        if quote_id and quote_id.isdigit():
-            quoted = next((m for m in rows if m.pk == int(quote_id)), None) or (
-                thread.messages.published().filter(pk=int(quote_id)).first()
+        quote_id = parse_id(request.GET.get("quote") or request.GET.get("reply_to"))
+        if quote_id:
+            quoted = next((m for m in rows if m.pk == quote_id), None) or (
+                thread.messages.published().filter(pk=quote_id).first()
             )
             if quoted is not None and quoted.is_visible:
                 initial["reply_to"] = quoted.pk
@@ -114,7 +112,8 @@ def thread_detail(
         form = MessageForm(initial=initial)
     replying_to = None
     if form is not None:
-        reply_id = form["reply_to"].value()
+        # The raw value when the form was refused: whatever was posted, so only a real id is looked up.
+        reply_id = parse_id(form["reply_to"].value())
         if reply_id:
             replying_to = thread.messages.select_related("author__profile").filter(pk=reply_id).first()
     is_moderator = can_moderate_thread(user, thread)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.functional import SimpleLazyObject
 
+from boost.page_cache import current_generation
 from boost.permissions import visible_pages
 from communities.models import CommunityPage
 from projects import permissions
@@ -37,14 +39,7 @@ def _visible_communities(request, ids: list[int]) -> list[CommunityPage]:
     return list(CommunityPage.objects.visible_to(request.user).filter(pk__in=ids).order_by("title"))
 
 
-def project_context(request, page: ProjectPage) -> dict[str, Any]:
-    user = request.user
-    measures = list(Measure.objects.filter(project_id=page.pk).order_by("sort_order", "pk"))
-    team = list(ProjectTeamMember.objects.filter(project_id=page.pk).select_related("user__profile"))
-    annotations = list(
-        Annotation.objects.filter(measure__project_id=page.pk).select_related("measure").order_by("date", "pk")
-    )
-    visible = visible_pages(ProjectPage.objects.all(), user, request=request)
+def _adopters(request, page: ProjectPage, visible) -> list[ProjectPage]:
     adopters = list(
         visible.filter(adapted_from_id=page.pk)
         .prefetch_related(
@@ -55,6 +50,10 @@ def project_context(request, page: ProjectPage) -> dict[str, Any]:
     )
     for adopter in adopters:
         adopter.signal = current_signal(adopter)
+    return adopters
+
+
+def _lineage(page: ProjectPage, visible) -> list[ProjectPage]:
     lineage = []
     ancestor_id = page.adapted_from_id
     seen = {page.pk}
@@ -65,23 +64,44 @@ def project_context(request, page: ProjectPage) -> dict[str, Any]:
             break
         lineage.append(ancestor)
         ancestor_id = ancestor.adapted_from_id
+    return lineage
+
+
+def project_context(request, page: ProjectPage) -> dict[str, Any]:
+    """The write-up's context. What the story shows is looked up lazily: the template caches
+    those parts per content generation and viewer (``{% cache %}``), so a cached render runs none
+    of these queries. What depends on the viewer's rights (edit, adopt, contact) is not cached."""
+    user = request.user
+    visible = visible_pages(ProjectPage.objects.all(), user, request=request)
+    measures = SimpleLazyObject(lambda: list(Measure.objects.filter(project_id=page.pk).order_by("sort_order", "pk")))
+    bright_spot = SimpleLazyObject(lambda: BrightSpot.objects.filter(project_id=page.pk).first())
     can_edit = permissions.can_edit_project(user, page)
     return {
         "measures": measures,
-        "headline_measure": headline_measure(measures),
-        "team": team,
-        "pdsa_log": annotations,
-        "adopters": adopters,
-        "lineage": lineage,
-        "organisations": list(page.organisations.all()),
-        "methods": list(page.methods.all()),
-        "priorities": [priority for priority in page.priorities.all() if priority.live],
-        "communities": _visible_communities(request, [community.pk for community in page.communities.all()]),
-        "attachments": list(page.attachments.select_related("document")) if page.pk else [],
-        "bright_spot": BrightSpot.objects.filter(project_id=page.pk).first(),
+        "headline_measure": SimpleLazyObject(lambda: headline_measure(measures)),
+        "team": SimpleLazyObject(
+            lambda: list(ProjectTeamMember.objects.filter(project_id=page.pk).select_related("user__profile"))
+        ),
+        "pdsa_log": SimpleLazyObject(
+            lambda: list(
+                Annotation.objects.filter(measure__project_id=page.pk).select_related("measure").order_by("date", "pk")
+            )
+        ),
+        "adopters": SimpleLazyObject(lambda: _adopters(request, page, visible)),
+        "lineage": SimpleLazyObject(lambda: _lineage(page, visible)),
+        "organisations": SimpleLazyObject(lambda: list(page.organisations.all())),
+        "methods": SimpleLazyObject(lambda: list(page.methods.all())),
+        "priorities": SimpleLazyObject(lambda: [priority for priority in page.priorities.all() if priority.live]),
+        "communities": SimpleLazyObject(
+            lambda: _visible_communities(request, [community.pk for community in page.communities.all()])
+        ),
+        "attachments": SimpleLazyObject(lambda: list(page.attachments.select_related("document")) if page.pk else []),
+        "bright_spot": bright_spot,
         "can_edit": can_edit,
         "can_adopt": permissions.can_adopt(user, page),
         "can_feature": permissions.can_feature(user),
         "can_contact": permissions.can_contact_team(user, page) and not can_edit,
         "is_preview": getattr(request, "is_preview", False),
+        "content_generation": current_generation(),
+        "viewer_key": f"user-{user.pk}" if user.is_authenticated else "anonymous",
     }

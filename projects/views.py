@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from wagtail.models import TaskState, WorkflowState
 
+from boost.converters import parse_id
 from projects import permissions, services
 from projects.forms import (
     STEP_KEYS,
@@ -209,9 +210,9 @@ def submit(request, pk: int):
     elif request.method == "POST" and request.POST.get("action") == "detach":
         try:
             services.detach_document(
-                user=request.user, project=project, document_id=int(request.POST.get("document", 0))
+                user=request.user, project=project, document_id=parse_id(request.POST.get("document")) or 0
             )
-        except (services.ProjectError, ValueError) as error:
+        except services.ProjectError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "Attachment removed from your draft.")

@@ -7,11 +7,14 @@ tells people, and every other page of the site keeps working.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from boost import ratelimit
+from boost.filters import FilterGroup, FilterOption, FilterPanel
 from search.permissions import Viewer
 from search.query import FACETS, MAX_PAGE, SORTS, SearchQuery, SearchUnavailable, SuggestQuery
 
@@ -33,6 +36,27 @@ def query_from_request(request: HttpRequest) -> SearchQuery:
         filters={name: request.GET.getlist(name) for name in FACETS},
         sort=request.GET.get("sort", "relevance"),
         page=_page_number(request.GET.get("page")),
+    )
+
+
+def filter_panel(query: SearchQuery, outcome) -> FilterPanel:
+    """The facets as the site's one filter panel, keeping the words and the sort."""
+    hidden = [("q", query.text)] + ([("sort", query.sort)] if query.sort != "relevance" else [])
+    groups = [
+        FilterGroup(
+            name=name,
+            legend=FACETS.get(name, name),
+            options=[FilterOption(f.value, f.label, f.selected, f.count) for f in facets],
+        )
+        for name, facets in outcome.facets.items()
+    ]
+    return FilterPanel(
+        title="Filter results",
+        action="/search/",
+        groups=groups,
+        clear_url=f"/search/?{urlencode({'q': query.text})}",
+        active=bool(query.filters),
+        hidden=hidden,
     )
 
 
@@ -84,6 +108,7 @@ def results(request: HttpRequest, api: bool = False) -> HttpResponse:
             "facet_names": FACETS,
             "sorts": SORTS,
             "has_filters": bool(query.filters),
+            "filter_panel": filter_panel(query, outcome),
             "crumbs": CRUMBS,
         },
     )

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "boost.middleware.RequestLogMiddleware",
+    "boost.middleware.DatabaseOutageMiddleware",
     # Outside everything that touches sessions, so an anonymous hit costs no more than a lookup;
     # under uvicorn hits are answered before Django (boost.asgi), this serves the rest.
     "boost.page_cache.PageCacheMiddleware",
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "boost.ratelimit.RateLimitMiddleware",
+    "boost.converters.PathIdMiddleware",
 ]
 
 ROOT_URLCONF = "boost.urls"
@@ -234,6 +236,16 @@ ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
     "reset_password": "accounts.forms.ResetPasswordForm",
     "login": "accounts.forms.LoginForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "add_email": "accounts.forms.AddEmailForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
 }
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

@@ -72,7 +72,7 @@ def test_contacting_a_team_with_the_box_filled_sends_nothing(client, member, oth
     assert len(mailoutbox) == 1
 
 
-def test_the_pages_with_the_box_are_valid_html(client, member, other_member, tmp_path):
+def test_the_pages_with_the_box_and_the_429_page_are_valid_html(client, member, other_member, tmp_path, settings):
     if shutil.which("java") is None or not VNU.exists():
         pytest.skip("Nu HTML checker not available (needs Java and .local/vnu from ./bin/boost setup)")
     project = make_project(member)
@@ -85,9 +85,12 @@ def test_the_pages_with_the_box_are_valid_html(client, member, other_member, tmp
     contact = reverse("projects:contact", args=[project.pk])
     pages["contact"] = client.get(contact)
     pages["contact-error"] = client.post(contact, {"message": "Hi", "website": "x"})
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "contact_team": "1/h"}
+    client.post(contact, {"message": "A first question"})
+    pages["too-many"] = client.post(contact, {"message": "A second question"})
     files = []
     for name, response in pages.items():
-        assert response.status_code == 200, name
+        assert response.status_code == (429 if name == "too-many" else 200), name
         path = tmp_path / f"{name}.html"
         path.write_text(response.content.decode())
         files.append(str(path))

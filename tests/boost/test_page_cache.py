@@ -118,7 +118,7 @@ def test_a_view_restriction_is_honoured_at_once_and_restricted_pages_are_never_k
     assert reader().get(project.url).status_code == 200
     PageViewRestriction.objects.create(page=project, restriction_type=PageViewRestriction.LOGIN)
     response = reader().get(project.url)
-    assert response.status_code == 302  # to sign in
+    assert response.status_code == 404  # outsiders get 404 (boost.permissions.can_view_page)
     assert not page_cache_holds(project.url)
 
 
@@ -223,3 +223,59 @@ def test_the_cache_is_off_when_page_cache_seconds_is_0(settings, member):
 
 def page_cache_holds(url: str) -> bool:
     return page_cache.lookup("http", "testserver", url, "") is not None
+
+
+def home_queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    return len(captured)
+
+
+def test_home_sections_render_once_per_generation_and_viewer_whatever_the_content_size(member, other_member):
+    from communities.models import Membership as CommunityMembership
+    from tests.factories.communities import make_event
+
+    def grow(start: int, n: int) -> None:
+        for i in range(start, start + n):
+            priority = make_priority(f"Priority {i}")
+            make_project(member, title=f"Story {i}", priorities=[priority])
+            make_event(make_community(f"Network {i}"), title=f"Meeting {i}")
+
+    signed_in = Client()
+    signed_in.force_login(other_member)
+    reader().get("/")  # the first request of all fills per-process caches (site root paths, menu links)
+    signed_in.get("/")
+    counts = {}
+    for size, start, n in (("1x", 0, 1), ("10x", 1, 9)):
+        grow(start, n)
+        cold = {"anonymous": home_queries(reader()), "member": home_queries(signed_in)}
+        warm = {"anonymous": home_queries(reader()), "member": home_queries(signed_in)}
+        assert warm["anonymous"] < cold["anonymous"] and warm["member"] < cold["member"]
+        counts[size] = (cold, warm)
+    assert counts["1x"] == counts["10x"], counts  # constant: no query per item, cold or warm
+    assert counts["1x"][1] == {"anonymous": 6, "member": 13}
+
+    # A change moves the generation on: the next request renders the sections again.
+    make_project(member, title="Fresh from the ward")
+    assert "Fresh from the ward" in reader().get("/").content.decode()
+    # Sections are per viewer: a private community's event shows to its member alone.
+    private = make_community("Closed circle", is_private=True)
+    make_event(private, title="Members-only huddle", days=1)  # the soonest, so listed first
+    CommunityMembership.objects.create(user=other_member, community=private, role="member", state="active")
+    assert "Members-only huddle" in signed_in.get("/").content.decode()
+    assert "Members-only huddle" not in reader().get("/").content.decode()
+
+
+def test_cached_pages_go_out_gzipped_to_clients_that_accept_it(cached, member):
+    import gzip
+
+    project = make_project(member, title="Small on the wire")
+    plain = reader().get(project.url)
+    squeezed = reader().get(project.url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert squeezed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in squeezed["Vary"]
+    assert gzip.decompress(squeezed.content) == plain.content
+    assert int(squeezed["Content-Length"]) == len(squeezed.content) < len(plain.content) / 3
+    assert squeezed["ETag"] != reader().get(project.url)["ETag"]
+    again = reader().get(project.url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=squeezed["ETag"])
+    assert again.status_code == 304

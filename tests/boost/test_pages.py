@@ -56,3 +56,31 @@ def test_menu_follows_publishing_despite_the_link_cache(client, home_page):
     assert "Getting started" in client.get("/").content.decode()
     page.unpublish()
     assert "Getting started" not in client.get("/").content.decode()
+
+
+def test_footer_links_the_privacy_notice_once(client, home_page):
+    from wagtail.models import Site
+
+    from boost.models import FooterLink, SiteSettings, StandardPage
+
+    def privacy_links() -> int:
+        return client.get("/").content.decode().count('class="nhsuk-footer__list-item-link" href="/privacy/"')
+
+    assert privacy_links() == 1  # always linked, even with no footer links set up
+    notice = StandardPage(title="Privacy notice", slug="privacy")  # at /privacy/, as in the demo
+    home_page.add_child(instance=notice)
+    notice.save_revision().publish()
+    settings = SiteSettings.objects.create(site=Site.objects.get(is_default_site=True))
+    FooterLink.objects.create(settings=settings, label="Privacy notice", page=notice)
+    assert privacy_links() == 1  # the editors' link, not a second one
+
+
+def test_nhsuk_frontend_is_told_the_browser_is_supported():
+    # nhsuk-frontend 10's initAll() refuses to start any component (the header's "More" menu,
+    # buttons, checkboxes) unless the body is marked as supported before it runs.
+    from pathlib import Path
+
+    from django.conf import settings
+
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "nhsuk-init.js").read_text()
+    assert script.index('"nhsuk-frontend-supported"') < script.index("initAll();")

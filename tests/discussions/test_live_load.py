@@ -97,12 +97,20 @@ async def test_a_read_frame_flood_costs_one_write_per_interval_and_pings_stay_pr
     first = await database_sync_to_async(lambda: Message.objects.filter(thread=thread).first().pk)()
     writes: list[int] = []
     real_mark_read = services.mark_read
+    real_advance = services.advance_read_marker
 
     def counting_mark_read(*, user, thread, up_to_id):
         writes.append(up_to_id)
         return real_mark_read(user=user, thread=thread, up_to_id=up_to_id)
 
+    def counting_advance(*, user_id, thread_id, up_to_id):
+        advanced = real_advance(user_id=user_id, thread_id=thread_id, up_to_id=up_to_id)
+        if advanced:
+            writes.append(up_to_id)
+        return advanced
+
     monkeypatch.setattr(services, "mark_read", counting_mark_read)
+    monkeypatch.setattr(services, "advance_read_marker", counting_advance)
     alice = await connect(member, thread.pk)
     for n in range(300):
         await alice.send_json_to({"action": "read", "id": first + n})
