@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -164,13 +166,104 @@ class FindMemberForm(BoostForm):
 # every Boost form has and, on the forms that anyone may send, the honeypot (boost/honeypot.py).
 
 
-class SignupForm(HoneypotMixin, StorableTextMixin, allauth_forms.SignupForm):
+CHOOSING_HINT = (
+    "At least 10 characters. Not only numbers, not a common password and not like your name or email address."
+)
+
+
+class NHSWordingMixin:
+    """Labels in the NHS service manual's words and sentence case, no placeholders.
+
+    allauth's own labels are title case ("Remember Me", "New Password (again)") and its inputs carry
+    placeholders, which the NHS.UK design system asks us not to use (they vanish as you type). Each
+    form may add its own ``labels``; ``hints`` replace help text (``""`` removes it: the sign-in page
+    shows "Forgot your password?" as a link below the password box instead of as its hint).
+    """
+
+    labels: dict[str, str] = {}
+    hints: dict[str, str] = {}
+    common_labels = {
+        "login": "Email address",
+        "email": "Email address",
+        "email2": "Email address again",
+        "password": "Password",
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "Re-enter your new password",
+        "remember": "Keep me signed in",
+        "code": "Security code",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password1" in self.fields and "password1" not in self.hints:
+            # Django's validator list is a bulleted block of four sentences; one plain hint says the same.
+            self.fields["password1"].help_text = CHOOSING_HINT
+        for name, field in self.fields.items():
+            label = self.labels.get(name) or self.common_labels.get(name)
+            if label:
+                field.label = label
+            if name in self.hints:
+                field.help_text = self.hints[name]
+            field.widget.attrs.pop("placeholder", None)
+
+
+class SignupForm(NHSWordingMixin, HoneypotMixin, StorableTextMixin, allauth_forms.SignupForm):
     """Sign-up: a robot that fills the hidden box gets an error and no account."""
 
+    labels = {"password1": "Create a password", "password2": "Re-enter your password"}
+    hints = {"email": "Use your work email address if you have one. We will send you a link to confirm it."}
 
-class ResetPasswordForm(HoneypotMixin, StorableTextMixin, allauth_forms.ResetPasswordForm):
+
+class ResetPasswordForm(NHSWordingMixin, HoneypotMixin, StorableTextMixin, allauth_forms.ResetPasswordForm):
     """ "Forgot your password?": it emails an address, so robots are kept out like at sign-up."""
 
 
-class LoginForm(StorableTextMixin, allauth_forms.LoginForm):
+class LoginForm(NHSWordingMixin, StorableTextMixin, allauth_forms.LoginForm):
     """Sign-in: no honeypot (it stores and sends nothing, and allauth limits attempts)."""
+
+    hints = {"password": ""}
+
+
+class ResetPasswordKeyForm(NHSWordingMixin, allauth_forms.ResetPasswordKeyForm):
+    """Choosing a new password from the emailed link."""
+
+
+class ChangePasswordForm(NHSWordingMixin, allauth_forms.ChangePasswordForm):
+    """Changing a password when signed in."""
+
+    hints = {"oldpassword": ""}
+
+
+class SetPasswordForm(NHSWordingMixin, allauth_forms.SetPasswordForm):
+    """Setting a first password (an account made through NHSmail sign-in)."""
+
+    labels = {"password1": "Create a password", "password2": "Re-enter your password"}
+
+
+class ReauthenticateForm(NHSWordingMixin, allauth_forms.ReauthenticateForm):
+    """Confirming it is you with your password before a sensitive change."""
+
+    hints = {"password": ""}
+
+
+class AddEmailForm(NHSWordingMixin, allauth_forms.AddEmailForm):
+    """Adding another email address."""
+
+
+class MFAAuthenticateForm(NHSWordingMixin, mfa_forms.AuthenticateForm):
+    """The second step of signing in: a code from the authenticator app (or a recovery code)."""
+
+    hints = {"code": "The 6-digit code from your authenticator app, or one of your recovery codes."}
+
+
+class MFAReauthenticateForm(NHSWordingMixin, mfa_forms.ReauthenticateForm):
+    """Confirming it is you before a sensitive change."""
+
+    hints = {"code": "The 6-digit code from your authenticator app, or one of your recovery codes."}
+
+
+class ActivateTOTPForm(NHSWordingMixin, totp_forms.ActivateTOTPForm):
+    """Setting up an authenticator app."""
+
+    labels = {"code": "Code from your authenticator app"}

@@ -730,6 +730,12 @@ def judge_health(timeline: Timeline) -> dict:
                 recovered = at - back
                 break
         recoveries.append((service, recovered))
+        if recovered is None:
+            failing = [body for at, status, body in timeline.health if at >= back and status != 200][-1:]
+            for body in failing:
+                for name, check in body.get("checks", {}).items():
+                    if check.get("status") != "ok":
+                        reasons[f"after {service}: {name}: {check.get('error', '')[:120]}"] += 1
     return {"probes": probes, "false_down": false_down, "recoveries": recoveries, "reasons": dict(reasons)}
 
 

@@ -15,8 +15,8 @@ Two things the stock ``channels_redis`` layer does not do:
   adds back every group membership this process holds (a restarted Redis has none), then wakes the
   receivers and tells its listeners (the discussion hub repairs its rooms from the database, so
   clients converge through the usual version protocol). ``group_add`` and ``group_discard`` are
-  remembered even while Redis is down; ``send`` and ``group_send`` still raise, for their callers
-  to decide (broadcasts are logged and repaired later).
+  remembered even while Redis is down; ``send`` and ``group_send`` still raise (at once, while an
+  outage is known), for their callers to decide (broadcasts are logged and repaired later).
 """
 
 from __future__ import annotations
@@ -204,7 +204,15 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
         except FAILURES as exc:
             self._outage(exc)
 
+    def _fail_fast(self) -> None:
+        # While Redis is known to be away, a send fails at once: trying would hold the caller (a
+        # database thread broadcasting a message it just stored) for the whole connect timeout,
+        # and what is not broadcast is repaired from the database when Redis is back.
+        if self.redis_down():
+            raise RedisConnectionError("Redis is unavailable; waiting for it to come back")
+
     async def send(self, channel: str, message: dict) -> None:
+        self._fail_fast()
         try:
             await super().send(channel, message)
         except FAILURES as exc:
@@ -212,6 +220,7 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
             raise
 
     async def group_send(self, group: str, message: dict) -> None:
+        self._fail_fast()
         try:
             await super().group_send(group, message)
         except FAILURES as exc:

@@ -4,11 +4,12 @@ members, facilitators and events. Idempotent: reruns update in place and keep up
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from boost.demo import images
 from boost.demo.context import DemoContext
 from boost.models import HomePage
 from communities.models import Access, CommunityIndexPage, CommunityPage, Event, Membership, Rsvp
@@ -281,12 +282,35 @@ def _event_time(day_offset: int, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON)
 
 
+# When each community started (its first publication): search's Year filter and "newest" read it.
+FOUNDED = {
+    "frailty": date(2022, 5, 10),
+    "skin-cancer-pathway": date(2022, 11, 2),
+    "domiciliary-care": date(2022, 9, 14),
+    "musculoskeletal": date(2023, 8, 21),
+    "stroke-resource-allocation": date(2024, 2, 5),
+    "discharge-stewardship": date(2023, 3, 1),
+}
+
+
+def _banner(page: CommunityPage, spec: DemoCommunity):
+    people = len(spec.facilitators) + len(spec.members)
+    return images.attach(
+        page,
+        title=f"{spec.title}: banner",
+        alt=images.community_banner_alt(spec.title, people),
+        draw=lambda: images.community_banner(spec.slug, people),
+    )
+
+
 def load(context: DemoContext) -> None:
     index = _index(context)
     people = context.people
     for spec in COMMUNITIES:
         page = CommunityPage.objects.child_of(index).filter(slug=spec.slug).first()
+        founded = FOUNDED.get(spec.slug, date(2023, 1, 1))
         fields = {
+            "first_published_at": datetime(founded.year, founded.month, founded.day, 10, 0, tzinfo=LONDON),
             "title": spec.title,
             "purpose": spec.purpose,
             "learning_question": spec.learning_question,
@@ -299,10 +323,12 @@ def load(context: DemoContext) -> None:
         if page is None:
             page = CommunityPage(slug=spec.slug, owner=people[spec.facilitators[0]], **fields)
             index.add_child(instance=page)
+            page.image = _banner(page, spec)
             page.save_revision(user=people["admin"]).publish(user=people["admin"])
         else:
             for key, value in fields.items():
                 setattr(page, key, value)
+            page.image = _banner(page, spec)
             page.draft_title = page.title
             page.save()
         context.objects[f"community:{spec.slug}"] = page

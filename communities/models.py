@@ -178,6 +178,14 @@ class CommunityPage(BasePage):
         default=False, help_text="For a private community: list its title and purpose in the directory."
     )
     resources = StreamField(content_blocks(), blank=True, use_json_field=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown at the top of the community page. Give the image a description: it is the alt text.",
+    )
     # The Wagtail group whose page permissions let this community's facilitators edit this page
     # and nothing else; kept in step with facilitator memberships by communities.signals.
     facilitator_group = models.OneToOneField(
@@ -191,6 +199,7 @@ class CommunityPage(BasePage):
         FieldPanel("purpose"),
         FieldPanel("learning_question"),
         FieldPanel("care_area"),
+        FieldPanel("image"),
         MultiFieldPanel(
             [FieldPanel("access"), FieldPanel("is_private"), FieldPanel("discoverable")], heading="Who can join and see"
         ),

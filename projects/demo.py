@@ -7,6 +7,7 @@ import random
 from datetime import date
 from decimal import Decimal
 
+from boost.demo import images
 from boost.demo.context import DemoContext
 from communities.models import CommunityPage
 from projects.measurement import refresh_measure
@@ -122,6 +123,18 @@ def _priorities(context: DemoContext) -> dict[str, PriorityPage]:
     return found
 
 
+def _milestones(measures: list[dict]) -> list[tuple[date, str]]:
+    """The project's milestones: its measures' annotations, else when its data starts and ends."""
+    found: dict[str, date] = {}
+    for spec in measures:
+        for when, label in spec.get("annotations", []):
+            found.setdefault(label, when)
+    if found:
+        return sorted((when, label) for label, when in found.items())
+    days = sorted(when for spec in measures for when, _ in spec["data"])
+    return [(days[0], "First data collected"), (days[-1], "Latest data")] if days else []
+
+
 def _project(
     demo: DemoContext, *, slug, title, author, team, orgs, methods, priorities, areas, measures, **fields
 ) -> ProjectPage:
@@ -138,6 +151,13 @@ def _project(
     project.priorities = [demo.objects[f"priority:{slug}"] for slug in priorities]
     project.communities = [community for area in areas if (community := _community(area))]
     project.care_area = demo.objects.get(f"care_area:{areas[0]}") if areas else None
+    milestones = _milestones(measures)
+    project.image = images.attach(
+        project,
+        title=f"{title}: timeline",
+        alt=images.timeline_alt(title, milestones),
+        draw=lambda: images.timeline(milestones, slug),
+    )
     project.save_revision(user=demo.people[author]).publish()
     project.refresh_from_db()
     ProjectTeamMember.objects.update_or_create(

@@ -57,7 +57,8 @@ class SearchDocument:
         """Declared facets plus the two every document has: type and year."""
         values = {name: [v for v in vals if v] for name, vals in self.facets.items()}
         values["type"] = [self.doc_type]
-        if self.published_at:
+        # A document may name its own years (a write-up: the years its work covers); else the year published.
+        if self.published_at and not values.get("year"):
             values["year"] = [str(self.published_at.year)]
         return {name: vals for name, vals in values.items() if vals}
 
@@ -333,6 +334,19 @@ def _public_titles(communities: Iterable[Any]) -> list[str]:
     return sorted(c.title for c in communities if c.live and (not c.is_private or c.discoverable))
 
 
+def _work_years(published_at: datetime | None, measures: Iterable[Any]) -> list[str]:
+    """The years from a write-up's first data point to its publication (from the stored analysis, no query)."""
+    years = {published_at.year} if published_at else set()
+    for measure in measures:
+        rows = (measure.analysis or {}).get("rows") or []
+        if rows:
+            first, last = (datetime.fromisoformat(rows[i]["date"]).year for i in (0, -1))
+            years.update(range(first, last + 1))
+    if years:
+        years.update(range(min(years), max(years) + 1))
+    return [str(year) for year in sorted(years)]
+
+
 def _latest_data_date(measures: Iterable[Any]) -> datetime | None:
     """When the newest data point of any measure was taken (from the stored analysis, no query)."""
     latest = None
@@ -435,6 +449,9 @@ class ProjectWriteUpDocument(DocumentType):
 
     def prepare_facets(self, obj) -> dict[str, list[str]]:
         return {
+            # Filed under every year its data covers as well as the year it was published: a project
+            # measured since 2022 is found under 2022 even though its write-up went up later.
+            "year": _work_years(obj.first_published_at, self._measures(obj)),
             "priority": sorted(p.title for p in obj.priorities.all() if p.live),
             "community": _public_titles(obj.communities.all()),
             "care_setting": [obj.get_care_setting_display()] if obj.care_setting else [],

@@ -109,6 +109,15 @@ class ProjectPage(BasePage):
     summary = models.TextField(
         "Plain-English summary", max_length=600, blank=True, help_text="For the public: two or three sentences."
     )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown beside the summary: a photo of the team's work, a diagram or a timeline. Give the image a "
+        "description: it is the alt text.",
+    )
     problem = models.TextField(blank=True)
     what_was_known = models.TextField(blank=True)
     rationale = models.TextField(blank=True)
@@ -149,6 +158,7 @@ class ProjectPage(BasePage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        FieldPanel("image"),
         MultiFieldPanel([FieldPanel(section.field) for section in SQUIRE_SECTIONS], heading="The story (SQUIRE 2.0)"),
         MultiFieldPanel(
             [

@@ -264,3 +264,18 @@ def test_home_sections_render_once_per_generation_and_viewer_whatever_the_conten
     CommunityMembership.objects.create(user=other_member, community=private, role="member", state="active")
     assert "Members-only huddle" in signed_in.get("/").content.decode()
     assert "Members-only huddle" not in reader().get("/").content.decode()
+
+
+def test_cached_pages_go_out_gzipped_to_clients_that_accept_it(cached, member):
+    import gzip
+
+    project = make_project(member, title="Small on the wire")
+    plain = reader().get(project.url)
+    squeezed = reader().get(project.url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert squeezed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in squeezed["Vary"]
+    assert gzip.decompress(squeezed.content) == plain.content
+    assert int(squeezed["Content-Length"]) == len(squeezed.content) < len(plain.content) / 3
+    assert squeezed["ETag"] != reader().get(project.url)["ETag"]
+    again = reader().get(project.url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=squeezed["ETag"])
+    assert again.status_code == 304

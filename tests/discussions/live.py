@@ -38,11 +38,11 @@ async def until(predicate, timeout: float) -> bool:
     return predicate()
 
 
-def run_in_own_loop(coroutine, timeout: float) -> None:
+def run_in_own_loop(coroutine, timeout: float):
     """Run a scenario on a fresh event loop in its own thread: Playwright's sync API may already
     run one in this thread when browser tests ran earlier in the session."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coroutine).result(timeout=timeout)
+        return pool.submit(asyncio.run, coroutine).result(timeout=timeout)
 
 
 def free_port() -> int:

@@ -46,11 +46,11 @@ DEMO_RELEVANCE_SET: list[tuple[str, set[str]]] = [
     ("assessment day 14 providers", {"Planning an assessment day with 14 providers", MSK}),
     ("coding frailty", {"Coding frailty: from 15,000 new diagnoses to care plans"}),
     # Discussions (the demo threads in open communities; anonymous readers see them).
-    ("first PDSA cycle", {"What made your first PDSA cycle stick?"}),
-    ("prediction before you start", {"What made your first PDSA cycle stick?"}),
-    ("paying carer partners", {"Involving patients and carers from the start"}),
+    ("frailty code what matters", {"Turning a frailty code into a plan the person recognises"}),
+    ("biopsy result late escalation", {"Escalation rules when a biopsy result is late"}),
+    ("paying carer partners", {"Mapping everyone involved in getting someone home"}),
     ("train 300 staff", {"Shared frailty assessment: how did you train 300 staff?", FRAILTY}),
-    ("pathway navigator", {"Zero-day patient tracking lists"}),
+    ("pathway navigator", {"Zero-day patient tracking lists: the first six months", SKIN}),
 ]
 
 

@@ -65,7 +65,9 @@ def test_published_write_up_is_indexed_with_headline_stage_and_facets(member, co
     assert entry.facets["community"] == ["Domiciliary care network"]
     assert entry.facets["stage"] == ["Sustained"]
     assert entry.facets["care_setting"] == ["People's homes"]
-    assert entry.facets["year"] == [str(project.first_published_at.year)]
+    # Filed under every year from its first data point to its publication.
+    first_year = project.measures.get().points.order_by("date").first().date.year
+    assert entry.facets["year"] == [str(year) for year in range(first_year, project.first_published_at.year + 1)]
     results = SearchQuery(text="dom care waiting list").run()
     assert _urls(results)[0] == project.url
 
