@@ -14,11 +14,13 @@ the log says so. The durable things (sessions, messages, notifications) are in t
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.utils.functional import cached_property
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -28,8 +30,25 @@ RETRY_SECONDS = 5.0
 FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+# One Redis client (and so one connection pool) per process and configuration. Django keeps a cache
+# object per thread and per async context, and each built its own pool: every open websocket (its
+# own context) held a Redis connection of its own, so connections grew with sockets, past
+# CACHE_MAX_CONNECTIONS. redis-py's pools are thread-safe, so sharing one is what the cap needs.
+_clients: dict[tuple, Any] = {}
+_clients_lock = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
     """``RedisCache`` whose reads miss and writes are skipped while Redis cannot be reached."""
+
+    @cached_property
+    def _cache(self):
+        key = (tuple(self._servers), repr(sorted(self._options.items(), key=lambda item: item[0])))
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = self._class(self._servers, **self._options)
+        return client
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = params.setdefault("OPTIONS", {})

@@ -15,10 +15,11 @@ def page_rights(page, request, serve_args, serve_kwargs):
     """The page itself asks :func:`boost.permissions.can_view_page`, as everything derived from it does.
 
     Outsiders get 404, as for a page that does not exist (Wagtail alone would send a signed-in
-    outsider of a group restriction to the sign-in page, which tells them the page is there). A
-    shared password the session has not given yet is the exception: Wagtail's own hook then shows
-    its password form, as the derived paths answer 404 until it is given. A community page answers
-    for its own privacy (members see it, outsiders a teaser or 404), so its community is not asked here.
+    outsider of a group restriction to the sign-in page, which tells them the page is there); a
+    visitor to a sign-in-only page too, like every derived path. One restriction is a way in rather
+    than a wall: a shared password the session has not given yet, where Wagtail's own hook shows its
+    password form; derived paths answer 404 until it is given. A community page answers for its own
+    privacy (members see it, outsiders a teaser or 404), so its community is not asked here.
     """
     from communities.models import CommunityPage
 
@@ -29,20 +30,21 @@ def page_rights(page, request, serve_args, serve_kwargs):
     user = request.user
     if can_view_page(user, page, request=request, restrictions=restrictions, community=community):
         return None
-    if page.live and _only_a_password_is_missing(user, restrictions, community, request):
+    if page.live and _only_a_way_in_is_missing(user, restrictions, community, request):
         return None
     raise Http404("No such page")
 
 
-def _only_a_password_is_missing(user, restrictions, community, request) -> bool:
+def _only_a_way_in_is_missing(user, restrictions, community, request) -> bool:
+    """Would the page open once the session gives a password?"""
     from wagtail.models import PageViewRestriction
 
     from communities.permissions import can_view_community
 
-    others = [r for r in restrictions if r.restriction_type != PageViewRestriction.PASSWORD]
+    walls = [r for r in restrictions if r.restriction_type != PageViewRestriction.PASSWORD]
     return (
-        len(others) < len(restrictions)
-        and restrictions_allow(user, others, request)
+        len(walls) < len(restrictions)
+        and restrictions_allow(user, walls, request)
         and (community is None or can_view_community(user, community))
     )
 

@@ -51,9 +51,38 @@ def fetch(client: Client, url: str) -> tuple[int, bytes]:
     return response.status_code, body
 
 
+def template_filters() -> list[str]:
+    """Every rendition filter a template asks for (``{% image x <filter> as y %}``, in Boost's templates
+    and in the NHS.UK blocks' own), and the rich-text editor's image formats: found, not listed, so a
+    new template's filter is covered without touching this test."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template.loaders.app_directories import get_app_template_dirs
+    from wagtail.images.formats import get_image_formats
+
+    pattern = re.compile(r"\{%\s*(?:image|srcset_image|picture)\s+\S+\s+(.+?)\s+as\s+\w+\s*%\}")
+    folders = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]] + list(get_app_template_dirs("templates"))
+    filters = {image_format.filter_spec for image_format in get_image_formats()}
+    for folder in folders:
+        for template in folder.rglob("*.html"):
+            for found in pattern.findall(template.read_text(errors="ignore")):
+                filters.update(spec for spec in found.split() if "=" not in spec and not spec.startswith(("'", '"')))
+    return sorted(filters)
+
+
+TEMPLATE_FILTERS = template_filters()
+
+
 def image_urls(image) -> list[str]:
-    """The original and two renditions (what templates and the rich-text editor produce)."""
-    return [image.file.url, image.get_rendition("fill-80x80").url, image.get_rendition("width-400").url]
+    """The original and its rendition for every filter the templates and the rich-text editor use."""
+    return [image.file.url, *(image.get_rendition(spec).url for spec in TEMPLATE_FILTERS)]
+
+
+def test_every_template_filter_is_found():
+    # The NHS.UK image block's srcset and the rich-text formats at least.
+    assert {"width-320", "width-1534", "width-800", "width-500"} <= set(TEMPLATE_FILTERS)
 
 
 def document_urls(document) -> list[str]:
@@ -257,6 +286,52 @@ def test_a_file_added_to_the_draft_of_a_published_story_waits_for_publishing(mem
     assert_all(document_urls(document), client_for(member), 200)
     project.get_latest_revision().publish()
     assert_all(document_urls(document), client_for(other_member), 200)
+
+
+def test_an_image_follows_the_page_that_uses_it(member, other_member, restricted_page_image):
+    page, image, readers = restricted_page_image
+    urls = image_urls(image)
+    assert_all(urls, client_for(other_member), 404)
+    PageViewRestriction.objects.filter(page=page).delete()
+    assert_all(urls, client_for(), 200)  # no restriction: public, originals and renditions alike
+    page.unpublish()
+    assert_all(urls, client_for(), 404)  # used only on an unpublished page: private again
+    assert_all(urls, client_for(other_member), 404)
+    page.get_latest_revision().publish()
+    assert_all(urls, client_for(), 200)
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(readers)
+    assert_all(urls, client_for(), 404)  # restricted again
+    assert_all(urls, client_for(member), 200)
+
+
+def test_a_password_restricted_pages_image_opens_with_the_password(other_member, home_page):
+    image = Image.objects.create(title="Rota", file=png("rota.png", "yellow"), collection=public_collection())
+    page = StandardPage(title="Rota", slug="rota")
+    home_page.add_child(instance=page)
+    page.body = [
+        {
+            "type": "details",
+            "value": {
+                "title": "Rota",
+                "body": [{"type": "image", "value": {"content_image": image.pk, "alt_text": "Rota", "caption": ""}}],
+            },
+        }
+    ]
+    page.save_revision().publish()
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="lapwing"
+    )
+    urls = image_urls(image)
+    for viewer in (None, other_member):
+        client = client_for(viewer)
+        assert 'name="password"' in client.get(page.url).content.decode()
+        assert_all(urls, client, 404)
+        client.post(
+            reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk]),
+            {"password": "lapwing", "return_url": page.url},
+        )
+        assert_all(urls, client, 200)  # the session that gave the password sees what the page shows
 
 
 # --- handover pack and data CSV honour view restrictions -------------------------------------------

@@ -68,7 +68,9 @@ def story(member, other_member, django_capture_on_commit_callbacks):
 
 
 def assert_hidden(client: Client, project, measure, thread, priority, *, who: str) -> None:
-    for name, url in {"page": project.url, **derived_urls(project, measure, thread)}.items():
+    page = client.get(project.url)
+    assert page.status_code == 404, f"the page answered {page.status_code} to {who}"
+    for name, url in derived_urls(project, measure, thread).items():
         code = client.get(url).status_code
         assert code == 404, f"{name} ({url}) answered {code} to {who}"
     # Signed-in-only paths: a visitor is sent to sign in (JSON: 401) before any look-up, as for a page

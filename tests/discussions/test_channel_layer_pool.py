@@ -82,7 +82,7 @@ async def test_connections_stay_under_the_cap_and_return_to_baseline_after_socke
     assert len(layer.memberships) == 30 + 3
 
     # All at once, as a closing convening day would: 30 group_discards and 3 rooms stopping.
-    await asyncio.gather(*(communicator.disconnect() for communicator in sockets))
+    await asyncio.gather(*(communicator.disconnect(timeout=30) for communicator in sockets))
     assert layer.memberships == {}
     for _ in range(50):
         left = await asyncio.to_thread(clients_named, layer_named)
@@ -90,3 +90,18 @@ async def test_connections_stay_under_the_cap_and_return_to_baseline_after_socke
             break
         await asyncio.sleep(0.1)
     assert left <= 2, f"{left} connections still open after every socket closed (at most 2 may idle)"
+
+
+def test_cache_objects_share_one_pool_however_many_contexts_use_the_cache():
+    """Django makes a cache object per thread and async context (each websocket has its own); they
+    must not each open Redis connections."""
+    from boost.cache import ResilientRedisCache
+
+    name = f"boost-test-cache-{uuid.uuid4().hex[:10]}"
+    params = {"OPTIONS": {"client_name": name, "pool_class": "redis.BlockingConnectionPool", "max_connections": 3}}
+    caches = [ResilientRedisCache(REDIS_URL, {"OPTIONS": dict(params["OPTIONS"])}) for _ in range(25)]
+    for index, cache in enumerate(caches):
+        cache.set(f"pool-test-{name}-{index}", index, 10)
+        assert cache.get(f"pool-test-{name}-{index}") == index
+    assert clients_named(name) == 1
+    assert caches[0]._cache is caches[-1]._cache
