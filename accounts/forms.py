@@ -206,6 +206,9 @@ class NHSWordingMixin:
             if name in self.hints:
                 field.help_text = self.hints[name]
             field.widget.attrs.pop("placeholder", None)
+        if "code" in self.fields:
+            # A short code gets a short box (the design system's fixed-width input).
+            self.fields["code"].widget.attrs["class"] = "nhsuk-input nhsuk-input--width-10"
 
 
 class SignupForm(NHSWordingMixin, HoneypotMixin, StorableTextMixin, allauth_forms.SignupForm):

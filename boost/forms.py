@@ -42,7 +42,8 @@ class NHSUKBoundField(BoundField):
 
     @property
     def error_id(self) -> str:
-        return f"{self.auto_id}-error"
+        # Django's own id for a field's error message (it adds it to aria-describedby itself).
+        return f"{self.auto_id}_error"
 
     @property
     def hint_id(self) -> str:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,6 +9,10 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from boost import files, health
+
+
+def _favicon(request):
+    return redirect(static("wagtailnhsukfrontend/favicons/favicon.ico"), permanent=True)
 
 
 def _to_allauth_login(request):
@@ -37,6 +42,8 @@ urlpatterns = [
     path("", include("discussions.urls")),
     path("", include("privacy.urls")),
     path("sitemap.xml", sitemap),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links; send them to the icon.
+    path("favicon.ico", _favicon),
 ]
 
 # Every upload (avatars, images and their renditions, documents) goes through a view that checks

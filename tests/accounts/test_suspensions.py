@@ -313,3 +313,23 @@ def test_suspensions_are_in_the_members_data_export_and_go_with_erasure(person, 
     assert row["reason"] == REASON and "suspended_by" not in row
     assert _erase_suspensions(person, ErasureOptions()) == {"deleted": 1}
     assert not Suspension.objects.exists()
+
+
+def test_hiding_reaches_anonymous_readers_through_the_page_cache(
+    settings, tmp_path, person, other_member, curator, footprint, commit
+):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_STAMP = tmp_path / "generation"
+    theirs_url = reverse("discussions:thread", args=[footprint["theirs"].pk])
+    own_url = reverse("discussions:thread", args=[footprint["own"].pk])
+    assert "Zebrafish" in Client().get(theirs_url).content.decode()
+    assert Client().get(own_url).status_code == 200
+    assert "Zebrafish" in Client().get(theirs_url).content.decode()  # now from the cache
+
+    with commit():
+        _suspend(curator, person, hide_content=True)
+
+    assert "Zebrafish" not in Client().get(theirs_url).content.decode()
+    assert Client().get(own_url).status_code == 404
