@@ -6,7 +6,9 @@ passes axe-core. Demo content gives the crawl something realistic to walk throug
 
 from __future__ import annotations
 
+import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -40,15 +42,117 @@ def load_demo_content() -> None:
     call_command("load_demo", "--quiet", "--password", "crawl-password-123")
 
 
-def crawl(client, *, start: str = "/", limit: int = 120) -> list[CrawledPage]:
-    """Breadth-first over same-site links; query strings are kept only for the first of each path."""
+MEMBER = "tom.hughes@boost.localhost"
+CURATOR = "curator@boost.localhost"
+SUSPENDED = "joan.murray@boost.localhost"
+
+
+def load_known_pages() -> dict[str | None, list[str]]:
+    """Pages the demo content does not link to (or has nothing for), by who should see them: an
+    eco-map with its text-only view, the moderation screens, privacy and account pages.
+
+    Call after :func:`load_demo_content`; it adds a map to a community its facilitator leads."""
+    from accounts.models import User
+    from communities.models import Membership
+    from tests.factories.ecomaps import make_map
+
+    lead = Membership.objects.filter(role=Membership.Role.FACILITATOR).select_related("user", "community").first()
+    ecomap = make_map(lead.user, lead.community)
+    member = User.objects.get(email=MEMBER)
+    return {
+        None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
+        MEMBER: ["/me/data/", "/me/close/", "/accounts/2fa/", "/accounts/2fa/totp/activate/"],
+        lead.user.email: [f"/maps/{ecomap.pk}/", f"/maps/{ecomap.pk}/?view=list"],
+        CURATOR: ["/moderation/", "/moderation/suspensions/", f"/moderation/people/{member.pk}/suspend/"],
+    }
+
+
+def recently_signed_in(client) -> None:
+    """Record in the session what allauth records on a password sign-in, so the pages it guards
+    with "confirm your password first" (two-step verification) show themselves to the crawl."""
+    session = client.session
+    session["account_authentication_methods_user"] = session["_auth_user_id"]
+    session["account_authentication_methods"] = [{"method": "password", "at": time.time(), "reauthenticated": True}]
+    session.save()
+
+
+# Forms posted empty, by who may post them: each page is checked once with its errors shown.
+FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
+    None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
+    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/"],
+    CURATOR: ["/moderation/people/{member}/suspend/"],
+}
+
+
+def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
+    """Each of ``email``'s forms posted empty: the page answered with its error messages."""
+    from accounts.models import User
+
+    member = User.objects.get(email=MEMBER)
+    pages = []
+    for url in FORMS_WITH_ERRORS.get(email, []):
+        url = url.format(member=member.pk)
+        response = client.post(url, {})
+        assert response.status_code in (200, 400), (url, response.status_code)
+        pages.append(
+            CrawledPage(url=f"{url} (posted empty)", status=response.status_code, html=response.content.decode())
+        )
+    return pages
+
+
+def status_pages(client_class) -> list[CrawledPage]:
+    """Pages only a state shows: a suspended member's page and the 429 page (searching while signed
+    out, over a limit of one an hour)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from accounts import sanctions
+    from accounts.models import User
+
+    client = client_class()
+    sanctions.suspend_member(
+        actor=User.objects.get(email=CURATOR),
+        member=User.objects.get(email=SUSPENDED),
+        reason="Crawl check",
+        ends_at=None,
+        hide_content=False,
+    )
+    client.force_login(User.objects.get(email=SUSPENDED))
+    suspended = client.get("/")
+    pages = [CrawledPage(url="/ (suspended)", status=suspended.status_code, html=suspended.content.decode())]
+    assert suspended.status_code == 403
+    client = client_class()
+    limits = settings.RATE_LIMITS
+    settings.RATE_LIMITS = {**limits, "anonymous_search": "1/h"}
+    try:
+        cache.clear()
+        client.get("/search/?q=care")
+        limited = client.get("/search/?q=care")
+    finally:
+        settings.RATE_LIMITS = limits
+        cache.clear()
+    assert limited.status_code == 429
+    pages.append(CrawledPage(url="/search/?q=care (429)", status=limited.status_code, html=limited.content.decode()))
+    return pages
+
+
+def crawl(client, *, start: str = "/", limit: int = 120, also: Sequence[str] = ()) -> list[CrawledPage]:
+    """Breadth-first over same-site links; query strings are kept only for the first of each path.
+
+    ``also`` are pages no link may reach for this visitor (or not within ``limit``): each is
+    fetched first, query string and all, and its links are followed like any other page's."""
     seen_paths: set[str] = set()
-    queue: deque[str] = deque([start])
+    seen_urls: set[str] = set()
+    queue: deque[str] = deque([*also, start])
     pages: list[CrawledPage] = []
     while queue and len(pages) < limit:
         url = queue.popleft()
         path = urlsplit(url).path
-        if path in seen_paths:
+        if url in also:
+            if url in seen_urls:
+                continue
+            seen_urls.add(url)
+        elif path in seen_paths:
             continue
         seen_paths.add(path)
         response = client.get(url)

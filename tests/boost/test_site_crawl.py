@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import User
-from tests.crawl import crawl, load_demo_content
+from tests.crawl import crawl, forms_with_errors, load_demo_content, load_known_pages, recently_signed_in, status_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,16 @@ VISITORS = [None, "tom.hughes@boost.localhost", "nia.evans@boost.localhost", "cu
 @pytest.fixture
 def crawled(client):
     load_demo_content()
+    known = load_known_pages()
     results = {}
     for email in VISITORS:
         client.logout()
         if email:
             client.force_login(User.objects.get(email=email))
-        results[email or "anonymous"] = crawl(client, limit=80)
+            recently_signed_in(client)
+        results[email or "anonymous"] = crawl(client, limit=80, also=known.get(email, []))
+        results[email or "anonymous"] += forms_with_errors(client, email)
+    results["by state"] = status_pages(type(client))
     return results
 
 
