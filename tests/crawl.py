@@ -92,8 +92,10 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
     pages = []
     for url in FORMS_WITH_ERRORS.get(email, []):
         url = url.format(member=member.pk)
-        response = client.post(url, {})
+        # One blank key: an empty POST is falsy, and ``Form(request.POST or None)`` would stay unbound.
+        response = client.post(url, {"crawl": ""})
         assert response.status_code in (200, 400), (url, response.status_code)
+        assert b"nhsuk-error-message" in response.content, f"{url} posted empty shows no error"
         pages.append(
             CrawledPage(url=f"{url} (posted empty)", status=response.status_code, html=response.content.decode())
         )
