@@ -171,8 +171,9 @@ CHOOSING_HINT = (
 )
 
 
-class NHSWordingMixin:
-    """Labels in the NHS service manual's words and sentence case, no placeholders.
+class NHSWordingMixin(StorableTextMixin):
+    """Labels in the NHS service manual's words and sentence case, no placeholders (and, as on
+    every Boost form, the storable-text rule of ``boost.text``).
 
     allauth's own labels are title case ("Remember Me", "New Password (again)") and its inputs carry
     placeholders, which the NHS.UK design system asks us not to use (they vanish as you type). Each
