@@ -24,7 +24,9 @@ from django.db.models import Exists, OuterRef, Q
 def _users():
     User = get_user_model()
     needs_mfa = Group.objects.filter(user=OuterRef("pk"), name__in=settings.MFA_REQUIRED_GROUPS)
-    return User._default_manager.select_related("profile", "wagtail_userprofile").annotate(has_mfa_role=Exists(needs_mfa))
+    return User._default_manager.select_related("profile", "wagtail_userprofile").annotate(
+        has_mfa_role=Exists(needs_mfa)
+    )
 
 
 class AuthenticationBackend(AllauthBackend):
