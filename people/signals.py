@@ -1,0 +1,1 @@
+"""Receivers: what other apps' changes mean for followers (filled in as features land)."""
