@@ -72,6 +72,7 @@ def refresh_measure(measure: Measure) -> Measure:
         id_prefix=f"measure-{measure.pk}",
         decimals=decimals,
     )
+    measure.small_chart_svg = render_small_chart(measure, result, decimals)
     measure.headline = spc.headline(result, title=title, unit=unit, decimals=decimals)[:300]
     measure.status = status_of(result)
     measure.sustained_improvement = measure.status == "sustained improvement"
@@ -82,6 +83,7 @@ def refresh_measure(measure: Measure) -> Measure:
     measure.save(
         update_fields=[
             "chart_svg",
+            "small_chart_svg",
             "headline",
             "status",
             "sustained_improvement",
@@ -91,6 +93,24 @@ def refresh_measure(measure: Measure) -> Measure:
         ]
     )
     return measure
+
+
+SMALL_WIDTH = 360
+SMALL_HEIGHT = 280
+
+
+def render_small_chart(measure: Measure, result: spc.SpcResult, decimals: int) -> str:
+    """The chart drawn for a small multiple: the same analysis and text size on a smaller canvas,
+    without annotation labels (they would cover the data at this size; the write-up shows them)."""
+    return render_svg(
+        result,
+        title=measure.name,
+        unit=measure.unit,
+        width=SMALL_WIDTH,
+        height=SMALL_HEIGHT,
+        id_prefix=f"measure-{measure.pk}-small",
+        decimals=decimals,
+    )
 
 
 def rebase_offers(result: spc.SpcResult, annotations, phases) -> list[dict[str, Any]]:

@@ -314,7 +314,7 @@ def measures(request, pk: int):
         {
             "project": project,
             "form": form,
-            "measures": Measure.objects.filter(project=project).defer("chart_svg"),
+            "measures": Measure.objects.filter(project=project).defer("chart_svg", "small_chart_svg"),
             "step_nav": _nav(project, "measures"),
             **_status(project),
         },
@@ -482,7 +482,9 @@ def handover(request, pk: int):
     """A printable one-page handover pack: aim, changes, measures and definitions, PDSA log, contacts."""
     project = _viewable(request, pk)
     page = project if project.live else services.latest_draft(project)
-    items = list(Measure.objects.filter(project=project).defer("chart_svg").prefetch_related("annotations"))
+    items = list(
+        Measure.objects.filter(project=project).defer("chart_svg", "small_chart_svg").prefetch_related("annotations")
+    )
     log = sorted(
         ((annotation, item) for item in items for annotation in item.annotations.all()),
         key=lambda pair: (pair[0].date, pair[0].pk),

@@ -1,5 +1,6 @@
 """Projects: write-ups, measures, priorities and spread. Split by concern; import from here."""
 
+from projects.models.history import StageChange
 from projects.models.measures import Annotation, Better, DataPoint, Measure, MeasureType, Phase
 from projects.models.pages import (
     SECTION_FIELDS,
@@ -37,5 +38,6 @@ __all__ = [
     "ProjectPage",
     "ProjectTeamMember",
     "Stage",
+    "StageChange",
     "is_leader",
 ]
