@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "projects",
     "discussions",
     "ecomaps",
+    "people",
     "privacy",
     "search",
     "wagtailnhsukfrontend",
