@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "projects",
     "discussions",
     "ecomaps",
+    "people",
     "privacy",
     "search",
     "wagtailnhsukfrontend",
@@ -168,6 +169,7 @@ if REDIS_URL:
                 "expiry": 30,
                 "max_connections": env("CHANNEL_LAYER_MAX_CONNECTIONS", 50, cast=int),
                 "idle_connections": env("CHANNEL_LAYER_IDLE_CONNECTIONS", 4, cast=int),
+                "idle_seconds": env("CHANNEL_LAYER_IDLE_SECONDS", 5.0, cast=float),
             },
         }
     }
