@@ -59,12 +59,41 @@ def load_known_pages() -> dict[str | None, list[str]]:
     lead = Membership.objects.filter(role=Membership.Role.FACILITATOR).select_related("user", "community").first()
     ecomap = make_map(lead.user, lead.community)
     member = User.objects.get(email=MEMBER)
+    learning = learning_pages(member)
     return {
-        None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-        MEMBER: ["/me/data/", "/me/close/", "/accounts/2fa/", "/accounts/2fa/totp/activate/"],
+        None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", *learning[None]],
+        MEMBER: ["/me/data/", "/me/close/", "/accounts/2fa/", "/accounts/2fa/totp/activate/", *learning[MEMBER]],
         lead.user.email: [f"/maps/{ecomap.pk}/", f"/maps/{ecomap.pk}/?view=list"],
         CURATOR: ["/moderation/", "/moderation/suspensions/", f"/moderation/people/{member.pk}/suspend/"],
     }
+
+
+def learning_pages(member) -> dict[str | None, list[str]]:
+    """A learning module the member has half done (answers, feedback, a reflection), their record
+    with a certificate, and the certificate's public check."""
+    from learning import services
+    from learning.models import LearningModulePage, ProgrammePage
+
+    fundamentals = ProgrammePage.objects.get(slug="improvement-fundamentals")
+    modules = fundamentals.module_pages()
+    for module in modules:
+        for block in module.checks():
+            right = next(n for n, option in enumerate(block.value["options"]) if option["correct"])
+            services.answer_check(user=member, module=module, block_id=block.id, choice=right)
+        services.complete_module(user=member, module=module)
+    certificate = services.issue_certificate(user=member, programme=fundamentals)
+    started = LearningModulePage.objects.get(slug="model-for-improvement")
+    return {
+        None: [f"/learning/certificates/{certificate.code}/"],
+        MEMBER: ["/learning/record/", started.url],
+    }
+
+
+def _learning_check_url() -> str:
+    from learning.models import LearningModulePage
+
+    module = LearningModulePage.objects.get(slug="pdsa-cycles")
+    return f"/learning/modules/{module.pk}/checks/{module.checks()[0].id}/"
 
 
 def recently_signed_in(client) -> None:
@@ -79,7 +108,7 @@ def recently_signed_in(client) -> None:
 # Forms posted empty, by who may post them: each page is checked once with its errors shown.
 FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
     None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/"],
+    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "{learning_check}"],
     CURATOR: ["/moderation/people/{member}/suspend/"],
 }
 
@@ -91,7 +120,7 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
     member = User.objects.get(email=MEMBER)
     pages = []
     for url in FORMS_WITH_ERRORS.get(email, []):
-        url = url.format(member=member.pk)
+        url = url.format(member=member.pk, learning_check=_learning_check_url())
         # One blank key: an empty POST is falsy, and ``Form(request.POST or None)`` would stay unbound.
         response = client.post(url, {"crawl": ""})
         assert response.status_code in (200, 400), (url, response.status_code)
