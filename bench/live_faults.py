@@ -35,9 +35,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import http.client
 import json
 import os
 import random
+import re
+import resource
 import shutil
 import signal
 import socket
@@ -47,6 +50,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
@@ -173,6 +177,15 @@ class Redis:
             self.process.wait()
             self.process = None
 
+    def connections_received(self) -> int | None:
+        """Connections Redis has accepted since it started (churn: each is a TCP connect and handshake)."""
+        try:
+            import redis
+
+            return int(redis.Redis(port=self.port, socket_timeout=1).info("stats")["total_connections_received"])
+        except Exception:  # noqa: BLE001 - down
+            return None
+
     def clients(self) -> int | None:
         try:
             import redis
@@ -230,6 +243,15 @@ class Server:
                 if int(fields[1]) == self.process.pid:
                     children.append(int(stat.parent.name))
         return sorted(children)
+
+    def worker_cpu_ticks(self) -> dict[int, int]:
+        """Each worker's user + system CPU time so far, in clock ticks."""
+        ticks = {}
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks[pid] = int(fields[11]) + int(fields[12])
+        return ticks
 
     def worker_rss_mb(self) -> list[float]:
         sizes = []
@@ -477,6 +499,106 @@ class Client:
             delay = min(delay * 2, 15.0)
 
 
+# --- form posts -------------------------------------------------------------------------------
+CSRF_COOKIE = "__Host-csrftoken"
+
+
+def form_token(base: str, thread_id: int, session: str) -> tuple[str, str]:
+    """The CSRF cookie and form token a browser gets with the thread page (its reply form)."""
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        f"{base}/discussions/{thread_id}/", headers={"Cookie": f"{SESSION_COOKIE}={session}"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback
+        page = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    cookie = next(c.split(";", 1)[0].split("=", 1)[1] for c in cookies if c.startswith(CSRF_COOKIE + "="))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    return cookie, token
+
+
+def form_post(base: str, thread_id: int, session: str, csrf: tuple[str, str], client_id: str) -> tuple[int, float]:
+    """The reply form posted as a browser posts it (no JavaScript): (status, 0 for no answer; seconds)."""
+    started = time.monotonic()
+    host, port = base.removeprefix("http://").split(":")
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": csrf[1], "body": f"lt {client_id}", "client_id": client_id, "reply_to": ""}
+    )
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        conn.request(
+            "POST",
+            f"/discussions/{thread_id}/reply/",
+            body,
+            {"Cookie": f"{SESSION_COOKIE}={session}; {CSRF_COOKIE}={csrf[0]}",
+             "Content-Type": "application/x-www-form-urlencoded"},
+        )  # fmt: skip
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0  # refused, reset or cut: the browser shows an error and the person resubmits
+    finally:
+        conn.close()
+    return status, time.monotonic() - started
+
+
+@dataclass
+class FormBurst:
+    """Reply-form posts sent just before SIGTERM, so that they are in flight during the shutdown."""
+
+    posts: list[dict] = field(default_factory=list)
+
+    def prepare(self, base: str, clients: list, count: int) -> None:
+        for client in clients[:count]:
+            session = client.cookie.split("=", 1)[1]
+            self.posts.append(
+                {"thread": client.thread_id, "session": session, "csrf": form_token(base, client.thread_id, session)}
+            )
+
+    async def fire(self, base: str, run: Run) -> list[asyncio.Task]:
+        tasks = []
+        for post in self.posts:
+            client_id = post["client_id"] = uuid.uuid4().hex
+            run.first_sent[client_id] = time.monotonic()
+            run.thread_of[client_id] = post["thread"]
+            post["sent_at"] = time.monotonic()
+            tasks.append(
+                asyncio.create_task(
+                    asyncio.to_thread(form_post, base, post["thread"], post["session"], post["csrf"], client_id)
+                )
+            )
+        return tasks
+
+    async def settle(self, tasks: list[asyncio.Task], base: str, sigterm_at: float) -> None:
+        """Record how each post fared across the shutdown; resubmit a failed one (same client id)."""
+        for post, task in zip(self.posts, tasks, strict=True):
+            post["status"], post["seconds"] = await task
+            post["in_flight"] = post["sent_at"] < sigterm_at < post["sent_at"] + post["seconds"]
+        for post in self.posts:
+            if post["status"] != 302:
+                for _ in range(30):
+                    status, _took = await asyncio.to_thread(
+                        form_post, base, post["thread"], post["session"], post["csrf"], post["client_id"]
+                    )
+                    if status == 302:
+                        post["resubmitted"] = True
+                        break
+                    await asyncio.sleep(2)
+
+    def summary(self) -> dict:
+        statuses = Counter(post.get("status") for post in self.posts)
+        return {
+            "sent": len(self.posts),
+            "in_flight": sum(bool(post.get("in_flight")) for post in self.posts),
+            "finished": statuses.get(302, 0),
+            "cut": [post["status"] for post in self.posts if post.get("in_flight") and post["status"] != 302],
+            "statuses": dict(statuses),
+            "resubmitted": sum(bool(post.get("resubmitted")) for post in self.posts),
+            "slowest": max((post.get("seconds", 0) for post in self.posts), default=0),
+            "client_ids": [post["client_id"] for post in self.posts if "client_id" in post],
+        }
+
+
 # --- probes -----------------------------------------------------------------------------------
 def probe_health(url: str) -> tuple[int, dict]:
     try:
@@ -495,6 +617,16 @@ class Timeline:
     health: list[tuple[float, int, dict]] = field(default_factory=list)
     samples: list[tuple[float, list[float], int | None]] = field(default_factory=list)
     down: list[tuple[str, float, float]] = field(default_factory=list)  # service, down at, back at
+    lags: list[float] = field(default_factory=list)  # how late the harness's own event loop woke
+
+
+async def watch_lag(timeline: Timeline, stop: asyncio.Event) -> None:
+    """The harness's own event-loop lag: on a loaded machine the clients may be what is slow, and
+    every latency measured includes it."""
+    while not stop.is_set():
+        before = time.monotonic()
+        await asyncio.sleep(0.1)
+        timeline.lags.append(time.monotonic() - before - 0.1)
 
 
 async def watch_health(server: Server, timeline: Timeline, start: float, stop: asyncio.Event) -> None:
@@ -533,7 +665,10 @@ PLANS = {
 }
 
 
-async def inject(fault: str, pg: Postgres, redis: Redis, server: Server, timeline: Timeline, start: float) -> None:
+async def inject(
+    fault: str, pg: Postgres, redis: Redis, server: Server, timeline: Timeline, start: float,
+    run: Run, burst: FormBurst | None = None,
+) -> None:  # fmt: skip
     down_at = time.monotonic() - start
     if fault == "redis":
         await asyncio.to_thread(redis.kill)
@@ -544,9 +679,17 @@ async def inject(fault: str, pg: Postgres, redis: Redis, server: Server, timelin
         await asyncio.sleep(5)
         await asyncio.to_thread(pg.start)
     elif fault == "sigterm":
+        posts = []
+        if burst is not None:
+            # Reply forms posted a moment before the signal: they are being served when it lands.
+            posts = await burst.fire(server.base, run)
+            await asyncio.sleep(0.05)
+        sigterm_at = time.monotonic()
         took = await asyncio.to_thread(server.terminate)
         print(f"  server drained and exited {took:.1f} s after SIGTERM", flush=True)
         await asyncio.to_thread(server.start)
+        if burst is not None:
+            await burst.settle(posts, server.base, sigterm_at)
     timeline.down.append((fault, down_at, time.monotonic() - start))
 
 
@@ -569,6 +712,7 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
     watchers = [
         asyncio.create_task(watch_health(server, timeline, start, stop)),
         asyncio.create_task(watch_resources(server, redis, timeline, start, stop)),
+        asyncio.create_task(watch_lag(timeline, stop)),
     ]
     # Open the sockets over a few seconds, as people arriving would.
     for client in clients:
@@ -580,6 +724,13 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
     connected_at = time.monotonic() - start
     print(f"  {sum(c.open for c in clients)}/{len(clients)} sockets open after {connected_at:.1f} s", flush=True)
 
+    burst = None
+    if plan.fault == "sigterm" and args.form_posts:
+        burst = FormBurst()
+        await asyncio.to_thread(burst.prepare, server.base, clients, args.form_posts)
+    load_before = os.getloadavg()[0]
+    cpu_before = server.worker_cpu_ticks()
+    conns_before = redis.connections_received()
     send_seconds = max(10.0, args.seconds - args.drain)
     fault_at = time.monotonic() + min(15.0, send_seconds / 3)
     fault_task = None
@@ -590,7 +741,7 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
     poster = 0
     while time.monotonic() < end_at:
         if plan.fault and fault_task is None and time.monotonic() >= fault_at:
-            fault_task = asyncio.create_task(inject(plan.fault, pg, redis, server, timeline, start))
+            fault_task = asyncio.create_task(inject(plan.fault, pg, redis, server, timeline, start, run, burst))
         now = time.monotonic()
         if now < next_at:
             await asyncio.sleep(next_at - now)
@@ -610,6 +761,13 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
     if fault_task is not None:
         await fault_task
     load_stopped = time.monotonic()
+    # Server CPU while sending (workers that lived through it): seconds of CPU per message sent.
+    cpu_after = server.worker_cpu_ticks()
+    cpu_seconds = sum(cpu_after[pid] - cpu_before[pid] for pid in cpu_after if pid in cpu_before) / os.sysconf(
+        "SC_CLK_TCK"
+    )
+    conns_after = redis.connections_received()
+    load_after = os.getloadavg()[0]
 
     # Drain: every client should hold every harness message stored in its thread.
     def missing() -> int:
@@ -665,11 +823,15 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
     run.stopping = True
     await asyncio.sleep(2)  # let the health and resource samples see the run at rest
     await asyncio.gather(*(c.stop() for c in clients))
-    await asyncio.sleep(5)
+    await asyncio.sleep(8)  # CHANNEL_LAYER_IDLE_SECONDS (5) and a little
     stop.set()
     await asyncio.gather(*watchers)
     redis_after = redis.clients()
 
+    forms = None
+    if burst is not None:
+        forms = burst.summary()
+        forms["stored"] = sum(1 for client_id in forms["client_ids"] if client_id in stored)
     lat = sorted(run.latencies)
     p50 = statistics.median(lat) if lat else float("nan")
     p95 = lat[int(0.95 * (len(lat) - 1))] if lat else float("nan")
@@ -698,6 +860,12 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
         "samples": timeline.samples,
         "redis_after": redis_after,
         "faults": timeline.down,
+        "cpu_seconds": cpu_seconds if set(cpu_after) == set(cpu_before) else None,
+        "send_seconds": send_seconds,
+        "redis_opened": (conns_after - conns_before) if None not in (conns_after, conns_before) else None,
+        "load": (load_before, load_after),
+        "forms": forms,
+        "harness_lag_p95": sorted(timeline.lags)[int(0.95 * (len(timeline.lags) - 1))] if timeline.lags else 0.0,
     }
     print_result(result)
     return result
@@ -766,7 +934,23 @@ def print_result(r: dict) -> None:
         for at, rss, conns in r["samples"][:: max(1, len(r["samples"]) // 12)]
     )
     print(f"  worker RSS / Redis connections over time: {series}", flush=True)
-    print(f"  Redis connections 5 s after every socket closed: {r['redis_after']}", flush=True)
+    print(f"  Redis connections 8 s after every socket closed: {r['redis_after']}", flush=True)
+    cpu = r["cpu_seconds"]
+    cpu_text = f"{cpu:.1f} s, {1000 * cpu / max(1, r['sent']):.1f} ms a message" if cpu is not None else "n/a"
+    print(
+        f"  server CPU while sending: {cpu_text}; Redis connections opened meanwhile {r['redis_opened']};"
+        f" load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}; harness event-loop lag p95"
+        f" {fmt_ms(r['harness_lag_p95'])} (included in every latency)",
+        flush=True,
+    )
+    forms = r["forms"]
+    if forms is not None:
+        print(
+            f"  reply forms posted just before SIGTERM: {forms['sent']}, in flight at the signal {forms['in_flight']},"
+            f" finished (302) {forms['finished']}, cut {len(forms['cut'])} {forms['cut'] or ''}, resubmitted"
+            f" {forms['resubmitted']}, stored {forms['stored']}/{forms['sent']}, slowest {forms['slowest']:.2f} s",
+            flush=True,
+        )
 
 
 def failures(r: dict) -> list[str]:
@@ -784,7 +968,24 @@ def failures(r: dict) -> list[str]:
     for service, lag in r["health"]["recoveries"]:
         if lag is None or lag > 2.5:
             problems.append(f"/health/ not 200 within 2 s of {service} coming back ({lag})")
+    forms = r.get("forms")
+    if forms is not None:
+        if forms["cut"]:
+            problems.append(f"{len(forms['cut'])} in-flight form posts cut by the shutdown")
+        if forms["stored"] != forms["sent"]:
+            problems.append(f"{forms['sent'] - forms['stored']} form posts never stored")
     return problems
+
+
+def raise_open_file_limit(sockets: int) -> None:
+    """Every socket is a descriptor in the harness and in a worker (the server inherits the limit)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = sockets * 2 + 1000
+    if soft < want:
+        new = want if hard == resource.RLIM_INFINITY else min(want, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+        if new < want:
+            print(f"open-file limit {new} (hard limit): {sockets} sockets may not all connect", flush=True)
 
 
 async def main_async(args) -> int:
@@ -813,6 +1014,7 @@ async def main_async(args) -> int:
         print(f"PostgreSQL :{pg.port}, Redis :{redis.port}, work dir {workdir}", flush=True)
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=root, env=env, check=True)  # noqa: S603
         scenarios = [s for s in args.scenarios.split(",") if s]
+        raise_open_file_limit(max(PLANS[n].sockets if n == "crowd" else args.sockets or 200 for n in scenarios))
         for name in scenarios:
             if name != "crowd":
                 PLANS[name].sockets = args.sockets or PLANS[name].sockets
@@ -845,7 +1047,8 @@ async def main_async(args) -> int:
                 f"  {r['scenario']:9s} sent {r['sent']:5d} acked {r['acked']:5d} stored {r['stored']:5d} "
                 f"delivered {r['delivered']}/{r['expected']} dup {r['duplicates']} lost {r['lost']} "
                 f"p50 {fmt_ms(r['p50'])} p95 {fmt_ms(r['p95'])} closed {sum(r['closes'].values())} "
-                f"revoked {r['revoked']}  {'FAIL: ' + '; '.join(problems) if problems else 'ok'}"
+                f"revoked {r['revoked']} load {r['load'][0]:.1f}  "
+                f"{'FAIL: ' + '; '.join(problems) if problems else 'ok'}"
             )
         return 1 if (args.check and bad) else 0
     finally:
@@ -866,6 +1069,9 @@ def main() -> None:
     parser.add_argument("--sockets", type=int, help="sockets in every scenario but crowd (default 200)")
     parser.add_argument("--rate", type=float, help="messages/s in every scenario but crowd (default 20)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--form-posts", type=int, default=20, help="reply forms posted just before SIGTERM (sigterm scenario)"
+    )
     parser.add_argument("--root", default=str(ROOT), help="the checkout to serve (to measure another version)")
     parser.add_argument("--env", action="append", default=[], help="NAME=value for the server, repeatable")
     parser.add_argument("--check", action="store_true", help="exit 1 on any loss, duplicate, revoke or bad health")

@@ -8,7 +8,8 @@ Two things the stock ``channels_redis`` layer does not do:
   ``group_discard``) left hundreds open for good. Here a pool holds at most ``max_connections``
   (``CHANNEL_LAYER_MAX_CONNECTIONS``; callers beyond that wait, up to ``pool_timeout`` seconds,
   rather than fail) and keeps at most ``idle_connections`` (``CHANNEL_LAYER_IDLE_CONNECTIONS``)
-  open while unused, closing the rest as they are released.
+  open while unused, closing the rest once they have been unused ``idle_seconds``
+  (``CHANNEL_LAYER_IDLE_SECONDS``).
 - **A Redis outage does not close sockets.** Channels' consumers wait in ``receive()``; when it
   raises, the consumer dies and the server closes its socket. Here ``receive()`` waits out the
   outage instead: one task per event loop pings Redis every ``retry_seconds`` and, once it answers,
@@ -24,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -42,25 +44,54 @@ FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class BoundedConnectionPool(BlockingConnectionPool):
-    """At most ``max_connections`` open; at most ``max_idle`` of them kept open while unused."""
+    """At most ``max_connections`` open; of those unused, ``max_idle`` kept, the rest closed once they
+    have been idle ``idle_seconds``.
 
-    def __init__(self, *args: Any, max_idle: int = 4, **kwargs: Any) -> None:
+    Closing the excess at once (on release) churned under load: each room holds a connection in a
+    blocking pop, so a busy process always has more than a few out, and every release beyond the
+    idle count closed a connection the next call had to open again (312 new Redis connections in 45 s
+    at 20 messages/s, each a TCP connect and handshake). Waiting until one has really gone unused keeps
+    a busy pool's connections and still closes them after a burst.
+    """
+
+    def __init__(self, *args: Any, max_idle: int = 4, idle_seconds: float = 5.0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_idle = max_idle
+        self.idle_seconds = idle_seconds
+        self._trim_later: asyncio.TimerHandle | None = None
 
     async def release(self, connection) -> None:
+        connection._boost_idle_since = time.monotonic()
         await super().release(connection)
-        excess = len(self._available_connections) - self.max_idle
-        if excess > 0:
-            # Released connections are reused from the end, so the front has been idle longest.
-            stale = self._available_connections[:excess]
-            del self._available_connections[:excess]
-            for old in stale:
-                with contextlib.suppress(Exception):
-                    await old.disconnect()
+        await self.trim()
+
+    async def trim(self) -> None:
+        """Close the connections beyond ``max_idle`` that have been unused for ``idle_seconds``."""
+        now = time.monotonic()
+        available = self._available_connections  # released ones are reused from the end: the front is oldest
+        stale = []
+        while (
+            len(available) > self.max_idle and now - getattr(available[0], "_boost_idle_since", 0) >= self.idle_seconds
+        ):
+            stale.append(available.pop(0))
+        for old in stale:
+            with contextlib.suppress(Exception):
+                await old.disconnect()
+        if len(available) > self.max_idle and self._trim_later is None:
+            # Nothing may be released again for a while (every socket gone): look again then.
+            self._trim_later = asyncio.get_running_loop().call_later(self.idle_seconds, self._trim_soon)
+
+    def _trim_soon(self) -> None:
+        self._trim_later = None
+        task = asyncio.ensure_future(self.trim())
+        _trims.add(task)
+        task.add_done_callback(_trims.discard)
 
     def open_connections(self) -> int:
         return len(self._available_connections) + len(self._in_use_connections)
+
+
+_trims: set[asyncio.Task] = set()
 
 
 class ResilientRedisChannelLayer(RedisChannelLayer):
@@ -72,6 +103,7 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
         *,
         max_connections: int = 50,
         idle_connections: int = 4,
+        idle_seconds: float = 5.0,
         pool_timeout: float = 10.0,
         retry_seconds: float = 1.0,
         **kwargs: Any,
@@ -79,6 +111,7 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
         super().__init__(hosts=hosts, **kwargs)
         self.max_connections = max_connections
         self.idle_connections = idle_connections
+        self.idle_seconds = idle_seconds
         self.pool_timeout = pool_timeout
         self.retry_seconds = retry_seconds
         # Every group membership this process holds, to add back after Redis restarts empty.
@@ -96,6 +129,7 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
             "max_connections": self.max_connections,
             "timeout": self.pool_timeout,
             "max_idle": self.idle_connections,
+            "idle_seconds": self.idle_seconds,
             # A Redis that stops answering must not hang a socket for ever: connecting gives up
             # after 2 s, and a read after 10 s (receive's blocking pop returns within 5).
             "socket_connect_timeout": 2.0,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from communities.models import CommunityPage, Membership
@@ -23,10 +26,32 @@ def sees_all_communities(user) -> bool:
     return cached
 
 
+# Memberships already looked up in the current unit of work (see remembered_memberships); None: none.
+_memberships: ContextVar[dict[tuple[int, int], Membership | None] | None] = ContextVar("memberships", default=None)
+
+
+@contextmanager
+def remembered_memberships() -> Iterator[None]:
+    """Within this block, each person's membership of a community is read once, however many checks
+    ask for it. For one short unit of work (a websocket action: its rights re-check, then the service's
+    own checks ask up to five times); never around work that changes memberships."""
+    token = _memberships.set({})
+    try:
+        yield
+    finally:
+        _memberships.reset(token)
+
+
 def membership_of(user, community: CommunityPage) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user, community=community).first()
+    memo = _memberships.get()
+    if memo is None:
+        return Membership.objects.filter(user=user, community=community).first()
+    key = (user.pk, community.pk)
+    if key not in memo:
+        memo[key] = Membership.objects.filter(user=user, community=community).first()
+    return memo[key]
 
 
 def is_active_member(user, community: CommunityPage) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communities import views
+from communities import feeds, views
 
 app_name = "communities"
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path("<slug:slug>/events/<id:event_id>/cancel/", views.event_cancel, name="event_cancel"),
     path("<slug:slug>/events/<id:event_id>/event.ics", views.event_ics, name="event_ics"),
     path("<slug:slug>/calendar.ics", views.feed, name="feed"),
+    path("<slug:slug>/events/feed/", feeds.CommunityEventsFeed(), name="events_atom"),
 ]

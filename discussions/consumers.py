@@ -42,6 +42,7 @@ from django.db import DatabaseError, InterfaceError
 from boost.db import database_sync_to_async
 from boost.ratelimit import RateLimited
 from boost.text import find_unstorable_text
+from communities.permissions import remembered_memberships
 from discussions import events, services
 from discussions.hub import Room, encode, get_hub
 from discussions.models import Notification, Thread
@@ -292,14 +293,16 @@ class ThreadConsumer(BaseConsumer):
 
     @database_sync_to_async
     def _run(self, handler, data: dict[str, Any]) -> dict[str, Any] | object | None:
-        # Rights are re-checked on every action, in the same database hop as the action itself.
+        # Rights are re-checked on every action, in the same database hop as the action itself; the
+        # person's membership is read once for the check and the service's own checks together.
         self.user.refresh_from_db(fields=["is_active"])
         if hasattr(self.user, "_sees_all_communities"):
             del self.user._sees_all_communities
-        thread = Thread.objects.select_related("community", "page").filter(pk=self.thread_id).first()
-        if thread is None or not self.user.is_active or not can_view_thread(self.user, thread):
-            return _REVOKED
-        return handler(thread, data)
+        with remembered_memberships():
+            thread = Thread.objects.select_related("community", "page").filter(pk=self.thread_id).first()
+            if thread is None or not self.user.is_active or not can_view_thread(self.user, thread):
+                return _REVOKED
+            return handler(thread, data)
 
     def _do_resume(self, thread: Thread, data: dict[str, Any]) -> dict[str, Any]:
         payloads, complete = services.messages_since(

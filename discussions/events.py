@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 from collections import Counter
 from typing import Any
 
@@ -17,6 +19,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils.timezone import localtime
 
+from boost.channel_layer import FAILURES as LAYER_UNAVAILABLE
 from discussions.models import Message, Notification, Thread
 from discussions.rendering import quote_excerpt
 
@@ -53,8 +56,40 @@ def send_now(group: str, event: Event) -> None:
     try:
         # Bounded: a Redis that hangs (rather than refuses) must not hang the request that posted.
         async_to_sync(_group_send_within)(layer, group, event, BROADCAST_TIMEOUT_SECONDS)
+    except LAYER_UNAVAILABLE as error:  # refused, cut or timed out (TimeoutError is an OSError)
+        _unsent.note(group, error)
     except Exception:
-        logger.warning("broadcast to %s failed", group, exc_info=True)
+        logger.exception("broadcast to %s failed", group)  # not an outage: a bug, with its trace
+
+
+class _UnsentLog:
+    """Broadcasts lost to a channel-layer outage: one warning line, no traceback (it would say nothing
+    the line does not), at most every ``seconds``, counting the ones not logged in between. An outage
+    at 20 messages/s would otherwise print hundreds of identical traces."""
+
+    def __init__(self, seconds: float = 10.0) -> None:
+        self.seconds = seconds
+        self.last = float("-inf")
+        self.skipped = 0
+        self.lock = threading.Lock()
+
+    def note(self, group: str, error: BaseException) -> None:
+        with self.lock:
+            now = time.monotonic()
+            if now - self.last < self.seconds:
+                self.skipped += 1
+                return
+            self.last, skipped, self.skipped = now, self.skipped, 0
+        logger.warning(
+            "broadcast to %s not sent: channel layer unavailable (%s: %s); clients catch up from the database%s",
+            group,
+            error.__class__.__name__,
+            error or "no answer",
+            f" ({skipped} more not sent since the last such line)" if skipped else "",
+        )
+
+
+_unsent = _UnsentLog()
 
 
 def broadcast_on_commit(group: str, event: Event) -> None:

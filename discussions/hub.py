@@ -35,6 +35,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def _warn(error: BaseException, message: str, *args: Any) -> None:
+    """One line for a service being away (Redis, the database); the full trace for anything else."""
+    from boost.channel_layer import FAILURES
+    from discussions.consumers import DATABASE_DOWN
+
+    if isinstance(error, FAILURES + DATABASE_DOWN):
+        logger.warning(message + " (%s: %s)", *args, error.__class__.__name__, str(error).strip()[:200])
+    else:
+        logger.warning(message, *args, exc_info=error)
+
+
 def _setting(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
 
@@ -134,8 +145,8 @@ class Room:
                 event = await self.hub.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.warning("channel layer receive failed for %s; retrying", self.group, exc_info=True)
+            except Exception as error:  # noqa: BLE001 - _warn logs it (a trace unless a service is away)
+                _warn(error, "channel layer receive for %s failed; retrying", self.group)
                 if self.channel is not None:
                     with contextlib.suppress(Exception):
                         await self.hub.layer.group_discard(self.group, self.channel)
@@ -174,8 +185,8 @@ class Room:
                     await self._group_send(self._presence_sync())
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.warning("watching %s failed", self.group, exc_info=True)
+            except Exception as error:  # noqa: BLE001 - _warn logs it (a trace unless a service is away)
+                _warn(error, "watching %s failed; trying again in a moment", self.group)
 
     async def repair(self) -> None:
         version, payloads = await _changes_since(self.thread_id, self.floor)
@@ -289,8 +300,8 @@ class Hub:
         for room in list(self.rooms.values()):
             try:
                 await room.repair()
-            except Exception:  # the room's watch loop repairs gaps too
-                logger.warning("repairing %s after the outage failed", room.group, exc_info=True)
+            except Exception as error:  # noqa: BLE001 - _warn logs it; the room's watch loop repairs gaps too
+                _warn(error, "repairing %s after the outage failed", room.group)
 
     async def join(self, consumer: ThreadConsumer, thread_id: int, version: int) -> Room:
         async with self.lock:

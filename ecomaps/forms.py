@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from boost.forms import BoostForm
+from ecomaps.csv_import import MAX_BYTES
 from ecomaps.models import Annotation, Link, Station
 
 
@@ -77,3 +78,18 @@ class NudgeForm(BoostForm):
     station = forms.SlugField(label="Station (id)")
     col = forms.IntegerField(required=False, label="Column", min_value=0, max_value=500)
     row = forms.IntegerField(required=False, label="Row", min_value=0, max_value=500)
+
+
+class ImportForm(BoostForm):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"Saved from a spreadsheet as 'CSV UTF-8', up to {MAX_BYTES // 1024} KB, in the columns above.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is too big ({upload.size // 1024} KB). The most it can be is {MAX_BYTES // 1024} KB."
+            )
+        return upload

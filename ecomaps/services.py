@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from communities.models import CommunityPage
+from ecomaps.csv_import import CsvResult, ExistingMap, read_csv
 from ecomaps.layout import JourneyInput, MapInput, StationInput, compute_layout
 from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Station, Stop
 from ecomaps.permissions import map_access
@@ -400,3 +401,67 @@ def nudge_station(*, user, station: Station, col: int | None, row: int | None) -
     redraw(ecomap)
     station.refresh_from_db()
     return station
+
+
+def existing_for_import(ecomap: EcoMap) -> ExistingMap:
+    """What an import may refer to or update on ``ecomap``."""
+    existing = ExistingMap(station_keys=set(Station.objects.filter(map=ecomap).values_list("key", flat=True)))
+    for journey_key, station_key in (
+        Stop.objects.filter(journey__map=ecomap)
+        .order_by("journey", "position")
+        .values_list("journey__key", "station__key")
+    ):
+        existing.journey_stops.setdefault(journey_key, []).append(station_key)
+    for journey_key, position in Annotation.objects.filter(map=ecomap, journey__isnull=False).values_list(
+        "journey__key", "segment_position"
+    ):
+        existing.annotated_step[journey_key] = max(position, existing.annotated_step.get(journey_key, -1))
+    return existing
+
+
+@transaction.atomic
+def import_csv(*, user, ecomap: EcoMap, raw: bytes) -> CsvResult:
+    """Add or update stations and journeys from a workshop spreadsheet saved as CSV (columns in
+    ``ecomaps.csv_import``). Every bad row is reported in the result and nothing is changed;
+    otherwise all rows are applied and the map is drawn once."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    result = read_csv(raw, existing_for_import(ecomap))
+    if not result.ok:
+        return result
+    stations = {s.key: s for s in Station.objects.filter(map=ecomap)}
+    changed, new = [], []
+    for row in result.stations:
+        fields = {"name": row.name, "kind": row.kind, "organisation": row.organisation, "description": row.description}
+        if row.key in stations:
+            station = stations[row.key]
+            for name, value in fields.items():
+                setattr(station, name, value)
+            changed.append(station)
+        else:
+            new.append(Station(map=ecomap, key=row.key, **fields))
+    Station.objects.bulk_update(changed, ["name", "kind", "organisation", "description"])
+    Station.objects.bulk_create(new)
+    stations = {s.key: s for s in Station.objects.filter(map=ecomap)}
+    journeys = {j.key: j for j in Journey.objects.filter(map=ecomap)}
+    order = len(journeys)
+    for row in result.journeys:
+        journey = journeys.get(row.key)
+        if journey is None:
+            journey = Journey.objects.create(
+                map=ecomap, key=row.key, name=row.name, description=row.description, order=order
+            )
+            order += 1
+            journeys[row.key] = journey
+        else:
+            journey.stops.all().delete()
+            journey.name, journey.description = row.name, row.description
+        Stop.objects.bulk_create(
+            Stop(journey=journey, position=i, station=stations[key]) for i, key in enumerate(row.stops)
+        )
+    for row in result.journeys:
+        journey = journeys[row.key]
+        journey.branch_of = journeys[row.branch_of] if row.branch_of else None
+        journey.save(update_fields=["name", "description", "branch_of"])
+    redraw(ecomap)
+    return result

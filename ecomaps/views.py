@@ -5,6 +5,7 @@ no view lays a map out."""
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 
 from django.contrib import messages
@@ -18,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from communities.models import CommunityPage
 from ecomaps import services
-from ecomaps.forms import AnnotationForm, JourneyForm, LinkForm, MapForm, NudgeForm, StationForm
+from ecomaps.csv_import import COLUMNS, export_rows
+from ecomaps.forms import AnnotationForm, ImportForm, JourneyForm, LinkForm, MapForm, NudgeForm, StationForm
 from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Station, Stop
 from ecomaps.permissions import MapAccess, community_map_access, map_access, priority_map_access
 from ecomaps.render import journey_style
@@ -250,6 +252,65 @@ def export_json(request: HttpRequest, map_id: int) -> HttpResponse:
     response = JsonResponse(data, json_dumps_params={"indent": 1, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{slugify(ecomap.title) or "map"}.json"'
     return response
+
+
+def export_csv(request: HttpRequest, map_id: int) -> HttpResponse:
+    """The stations and journeys in the import's columns: edit the file and import it again."""
+    ecomap, _ = _map(request, map_id)
+    content = _content(ecomap, request.user)
+    stations = [row["station"] for row in sorted(content["stations"], key=lambda row: row["station"].key)]
+    journey_key = {row["journey"].pk: row["journey"].key for row in content["journeys"]}
+    journeys = [
+        (
+            row["journey"],
+            [step["station"].key for step in row["steps"]],
+            journey_key.get(row["journey"].branch_of_id, ""),
+        )
+        for row in content["journeys"]
+    ]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(ecomap.title) or "map"}.csv"'
+    csv.writer(response).writerows(export_rows(stations, journeys))
+    return response
+
+
+def import_csv(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Facilitators upload a workshop spreadsheet; every bad row is listed and nothing is saved."""
+    ecomap, access = _map(request, map_id)
+    if not access.can_edit:
+        raise Http404("No such page")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    csv_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_csv(user=request.user, ecomap=ecomap, raw=upload.read())
+        except services.MapError as error:
+            csv_errors = [str(error)]
+        else:
+            if result.ok:
+                messages.success(
+                    request,
+                    f"Imported {len(result.stations)} station{'s' if len(result.stations) != 1 else ''} and "
+                    f"{len(result.journeys)} journe{'ys' if len(result.journeys) != 1 else 'y'}.",
+                )
+                return _back(ecomap)
+            csv_errors = result.errors
+    return render(
+        request,
+        "ecomaps/import.html",
+        {
+            "ecomap": ecomap,
+            "form": form,
+            "csv_errors": csv_errors,
+            "columns": COLUMNS,
+            "crumbs": [
+                *_owner_crumbs(ecomap, request),
+                {"url": reverse("ecomaps:map", args=[ecomap.pk]), "label": ecomap.title},
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _back(ecomap: EcoMap, anchor: str = "") -> HttpResponse:

@@ -41,7 +41,8 @@ def _accepted(cohort: Cohort) -> int:
 
 
 def _full_message(cohort: Cohort) -> str:
-    return f"{cohort.name} is full: all {cohort.capacity} places are taken."
+    places = "place" if cohort.capacity == 1 else "places"
+    return f"{cohort.name} is full: {cohort.capacity} of {cohort.capacity} {places} taken."
 
 
 @transaction.atomic

@@ -4,8 +4,10 @@ plausible monthly data that shows real signals, a bright spot and an adoption. I
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from boost.demo import images
 from boost.demo.context import DemoContext
@@ -23,6 +25,8 @@ from projects.models import (
     ProjectIndexPage,
     ProjectPage,
     ProjectTeamMember,
+    Stage,
+    StageChange,
 )
 from projects.services import organisations_from_names
 
@@ -498,3 +502,24 @@ def load(context: DemoContext) -> None:
         project=cancer, defaults={"note": "Over-62-day waits down from 1,200 to 100.", "featured_by": people["leader"]}
     )
     context.objects["project:adoption"] = adoption
+    _stage_histories(context)
+
+
+def _stage_histories(context: DemoContext) -> None:
+    """Give each demo write-up a stage history over the past year (one stage every three months,
+    the latest move 0 to 3 months ago), so the priority pages' stage funnel shows movement."""
+    stages = list(Stage)
+    now = timezone.now()
+    projects = list(
+        {value.pk: value for key, value in sorted(context.objects.items()) if key.startswith("project:")}.values()
+    )
+    for position, project in enumerate(projects):
+        reached = stages[: stages.index(Stage(project.stage)) + 1]
+        latest_move = (position % 4) * 30 + 5
+        StageChange.objects.filter(project=project).delete()
+        StageChange.objects.bulk_create(
+            [
+                StageChange(project=project, stage=stage, changed_at=now - timedelta(days=latest_move + 90 * step))
+                for step, stage in enumerate(reversed(reached))
+            ]
+        )

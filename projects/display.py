@@ -44,7 +44,9 @@ def _adopters(request, page: ProjectPage, visible) -> list[ProjectPage]:
         visible.filter(adapted_from_id=page.pk)
         .prefetch_related(
             "organisations",
-            Prefetch("measures", queryset=Measure.objects.defer("chart_svg").order_by("sort_order", "pk")),
+            Prefetch(
+                "measures", queryset=Measure.objects.defer("chart_svg", "small_chart_svg").order_by("sort_order", "pk")
+            ),
         )
         .order_by("first_published_at")
     )

@@ -12,6 +12,7 @@ from typing import Any
 from projects import spc
 from projects.charts import render_assurance_icon, render_svg, render_variation_icon
 from projects.models import Measure
+from projects.signal_record import record_signals
 
 RULE_LABELS = {
     spc.Rule.BEYOND_LIMIT: "outside the limits",
@@ -71,15 +72,18 @@ def refresh_measure(measure: Measure) -> Measure:
         id_prefix=f"measure-{measure.pk}",
         decimals=decimals,
     )
+    measure.small_chart_svg = render_small_chart(measure, result, decimals)
     measure.headline = spc.headline(result, title=title, unit=unit, decimals=decimals)[:300]
     measure.status = status_of(result)
     measure.sustained_improvement = measure.status == "sustained improvement"
     measure.n_points = len(points)
     measure.analysis = _analysis_json(result, unit, phases, decimals)
     measure.analysis["rebase_offers"] = rebase_offers(result, annotations, phases)
+    record_signals(measure, result, decimals)
     measure.save(
         update_fields=[
             "chart_svg",
+            "small_chart_svg",
             "headline",
             "status",
             "sustained_improvement",
@@ -89,6 +93,24 @@ def refresh_measure(measure: Measure) -> Measure:
         ]
     )
     return measure
+
+
+SMALL_WIDTH = 360
+SMALL_HEIGHT = 280
+
+
+def render_small_chart(measure: Measure, result: spc.SpcResult, decimals: int) -> str:
+    """The chart drawn for a small multiple: the same analysis and text size on a smaller canvas,
+    without annotation labels (they would cover the data at this size; the write-up shows them)."""
+    return render_svg(
+        result,
+        title=measure.name,
+        unit=measure.unit,
+        width=SMALL_WIDTH,
+        height=SMALL_HEIGHT,
+        id_prefix=f"measure-{measure.pk}-small",
+        decimals=decimals,
+    )
 
 
 def rebase_offers(result: spc.SpcResult, annotations, phases) -> list[dict[str, Any]]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.functional import SimpleLazyObject
 
+from boost.page_cache import current_generation
 from boost.permissions import visible_pages
 from communities.models import CommunityPage
 from projects.display import headline_measure
-from projects.models import BrightSpot, MeasureType, PriorityPage, ProjectPage, Stage
+from projects.models import BrightSpot, PriorityPage, ProjectPage
 
 
 def priority_cards(request, index_page) -> list[PriorityPage]:
@@ -25,31 +27,14 @@ def priority_cards(request, index_page) -> list[PriorityPage]:
     )
 
 
-def rollup_for(projects, visible) -> dict[str, Any]:
-    """Counts for a set of projects: by stage, sustained improvement on an outcome, spread. ``visible``
-    is every project the viewer may see; spread and adopters count only those."""
-    by_stage = dict(projects.values_list("stage").annotate(n=Count("pk", distinct=True)).order_by())
-    sustained = (
-        projects.filter(measures__measure_type=MeasureType.OUTCOME, measures__sustained_improvement=True)
-        .values("pk")
-        .distinct()
-        .count()
-    )
-    spread = projects.filter(adaptations__in=visible.values("pk")).values("pk").distinct().count()
-    adopters = visible.filter(adapted_from__in=projects.values("pk")).count()
-    return {
-        "total": sum(by_stage.values()),
-        "stages": [
-            {"value": stage.value, "label": stage.label, "count": by_stage.get(stage.value, 0)} for stage in Stage
-        ],
-        "sustained": sustained,
-        "spread": spread,
-        "adopters": adopters,
-    }
-
-
 def priority_rollup(request, priority: PriorityPage) -> dict[str, Any]:
-    visible = visible_pages(ProjectPage.objects.all(), request.user, request=request)
+    """The priority page's context: its board report (looked up lazily: the template caches it per
+    content generation and viewer, so a cached render runs none of its queries), project cards,
+    bright spots, leads and communities."""
+    from projects.board import priority_report
+
+    user = request.user
+    visible = visible_pages(ProjectPage.objects.all(), user, request=request)
     projects = visible.filter(priorities=priority)
     listed = list(projects.for_cards().order_by("-first_published_at", "-pk")[:50])
     for project in listed:
@@ -57,7 +42,9 @@ def priority_rollup(request, priority: PriorityPage) -> dict[str, Any]:
     bright_spots = [project for project in listed if getattr(project, "bright_spot", None)]
     community_ids = [community.pk for community in priority.communities.all()]
     return {
-        "rollup": rollup_for(projects, visible),
+        "report": SimpleLazyObject(lambda: priority_report(request, priority)),
+        "content_generation": current_generation(),
+        "viewer_key": f"user-{user.pk}" if user.is_authenticated else "anonymous",
         "projects": listed,
         "bright_spots": bright_spots,
         "leads": list(priority.leads.select_related("profile")),

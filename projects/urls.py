@@ -1,10 +1,14 @@
 from django.urls import path
 
-from projects import views
+from projects import feeds, views
 
 app_name = "projects"
 
 urlpatterns = [
+    path("feeds/write-ups/", feeds.WriteUpsFeed(), name="feed_write_ups"),
+    path("feeds/priorities/<slug:slug>/", feeds.PriorityWriteUpsFeed(), name="feed_priority"),
+    path("feeds/communities/<slug:slug>/", feeds.CommunityWriteUpsFeed(), name="feed_community"),
+    path("projects.csv", views.projects_csv, name="projects_csv"),
     path("write/", views.start, name="start"),
     path("mine/", views.mine, name="mine"),
     path("review/", views.review_queue, name="review_queue"),

@@ -314,7 +314,7 @@ def measures(request, pk: int):
         {
             "project": project,
             "form": form,
-            "measures": Measure.objects.filter(project=project).defer("chart_svg"),
+            "measures": Measure.objects.filter(project=project).defer("chart_svg", "small_chart_svg"),
             "step_nav": _nav(project, "measures"),
             **_status(project),
         },
@@ -482,7 +482,9 @@ def handover(request, pk: int):
     """A printable one-page handover pack: aim, changes, measures and definitions, PDSA log, contacts."""
     project = _viewable(request, pk)
     page = project if project.live else services.latest_draft(project)
-    items = list(Measure.objects.filter(project=project).defer("chart_svg").prefetch_related("annotations"))
+    items = list(
+        Measure.objects.filter(project=project).defer("chart_svg", "small_chart_svg").prefetch_related("annotations")
+    )
     log = sorted(
         ((annotation, item) for item in items for annotation in item.annotations.all()),
         key=lambda pair: (pair[0].date, pair[0].pk),
@@ -597,3 +599,36 @@ def order_priorities(request):
         return redirect("projects:order_priorities")
     priorities = list(PriorityPage.objects.child_of(index).order_by("path"))
     return render(request, "projects/order_priorities.html", {"priorities": priorities, "index": index})
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def projects_csv(request):
+    """The project index as CSV, with the same filters and sort as the page (``?stage=…&sort=…``)
+    and only what this viewer may see there."""
+    from boost.csv_export import csv_response
+    from projects.display import headline_measure
+    from projects.listing import ProjectFilterForm, filtered_projects
+
+    form = ProjectFilterForm(request.GET or None, user=request.user, request=request)
+    projects, _sort = filtered_projects(form, request.user, request=request)
+    projects = projects.for_cards().prefetch_related("priorities")
+    base = request.build_absolute_uri("/").rstrip("/")
+
+    def rows():
+        for project in projects:
+            measure = headline_measure(list(project.measures.all()))
+            yield [
+                project.title,
+                base + project.url,
+                project.get_stage_display(),
+                project.get_care_setting_display() if project.care_setting else "",
+                "; ".join(org.name for org in project.organisations.all()),
+                "; ".join(p.title for p in project.priorities.all() if p.live),
+                project.first_published_at.date().isoformat() if project.first_published_at else "",
+                measure.headline if measure else "",
+            ]
+
+    header = ["title", "url", "stage", "care_setting", "organisations", "priorities", "published", "headline"]
+    return csv_response("projects.csv", header, rows())

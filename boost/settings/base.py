@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "discussions",
     "ecomaps",
     "learning",
+    "people",
     "privacy",
     "search",
     "wagtailnhsukfrontend",
@@ -169,6 +170,7 @@ if REDIS_URL:
                 "expiry": 30,
                 "max_connections": env("CHANNEL_LAYER_MAX_CONNECTIONS", 50, cast=int),
                 "idle_connections": env("CHANNEL_LAYER_IDLE_CONNECTIONS", 4, cast=int),
+                "idle_seconds": env("CHANNEL_LAYER_IDLE_SECONDS", 5.0, cast=float),
             },
         }
     }
@@ -200,6 +202,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Signs in and loads the signed-in person in fewer queries (accounts/backends.py); the two after
+    # it stay so that sessions signed in through them keep working.
+    "accounts.backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

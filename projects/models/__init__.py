@@ -1,5 +1,6 @@
 """Projects: write-ups, measures, priorities and spread. Split by concern; import from here."""
 
+from projects.models.history import StageChange
 from projects.models.measures import Annotation, Better, DataPoint, Measure, MeasureType, Phase
 from projects.models.pages import (
     SECTION_FIELDS,
@@ -13,6 +14,7 @@ from projects.models.pages import (
     Stage,
 )
 from projects.models.priorities import PriorityIndexPage, PriorityPage, is_leader
+from projects.models.signal_records import MeasureSignal
 from projects.models.taxonomy import Method, Organisation
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "CareSetting",
     "DataPoint",
     "Measure",
+    "MeasureSignal",
     "MeasureType",
     "Method",
     "Organisation",
@@ -35,5 +38,6 @@ __all__ = [
     "ProjectPage",
     "ProjectTeamMember",
     "Stage",
+    "StageChange",
     "is_leader",
 ]

@@ -69,6 +69,9 @@ class Measure(models.Model):
 
     # Derived from the data by projects.measurement.refresh_measure; never edited by hand.
     chart_svg = models.TextField(blank=True, editable=False)
+    # The same chart drawn small, for the priority page's small multiples (text stays legible at
+    # half a column's width, which scaling the full chart down would not give).
+    small_chart_svg = models.TextField(blank=True, editable=False)
     analysis = models.JSONField(default=dict, blank=True, editable=False)
     headline = models.CharField(max_length=300, blank=True, editable=False)
     status = models.CharField(max_length=40, blank=True, editable=False)

@@ -91,7 +91,7 @@ class ProjectQuerySet(PageQuerySet):
             "organisations",
             models.Prefetch(
                 "measures",
-                queryset=Measure.objects.defer("chart_svg").order_by("sort_order", "pk"),
+                queryset=Measure.objects.defer("chart_svg", "small_chart_svg").order_by("sort_order", "pk"),
             ),
         )
 

@@ -126,12 +126,13 @@ def test_priority_rolls_up_stages_sustained_improvement_and_spread(client, membe
     response = client.get(priority.url)
     html = response.content.decode()
     assert response.status_code == 200
-    rollup = response.context["rollup"]
-    assert rollup["total"] == 3  # the adoption keeps the priority
-    assert rollup["sustained"] == 1
-    assert rollup["spread"] == 1 and rollup["adopters"] == 1
-    assert {s["value"]: s["count"] for s in rollup["stages"]}["testing"] == 2
-    assert "Sustained improvement on an outcome measure" in html
+    report = response.context["report"]
+    assert report["reach"]["projects"] == 3  # the adoption keeps the priority
+    assert "sustained improvement" in report["summary_rows"][0]["reading"]
+    assert [node.project.pk for node in report["spread"]["roots"]] == [source.pk]
+    assert report["spread"]["adopters"] == 1
+    assert report["funnel"]["rows"][-1]["counts"][1] == 2  # two at testing now
+    assert "Summary of outcome measures" in html
 
 
 def test_home_shows_priorities_bright_spots_and_latest(client, member, leader):
@@ -216,7 +217,7 @@ def test_priority_page_queries_do_not_grow_with_its_projects(client, member, oth
     client.get(priority.url)  # publishing pages dropped the cached site links; rebuild them once
     with CaptureQueriesContext(connection) as large:
         response = client.get(priority.url)
-    assert response.context["rollup"]["total"] == 14
+    assert response.context["report"]["reach"]["projects"] == 14
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
