@@ -101,6 +101,9 @@ def load(context: DemoContext) -> None:
     if new:
         _stewardship_phases(stewardship, modules, leader, context)
     context.objects["programme:stewardship"] = stewardship
+    from learning.demo_cohort import load as load_cohort
+
+    load_cohort(context)
 
 
 def _fundamentals_phases(programme, modules, leader, context) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learning import cohort_views, views
+from learning import cohort_views, value_views, views
 
 app_name = "learning"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("cohorts/<id:cohort_id>/dashboard.csv", cohort_views.dashboard_download, name="dashboard_csv"),
     path("teams/<id:team_id>/", cohort_views.team, name="team"),
     path("sessions/<id:event_id>/attendance/", cohort_views.attendance, name="attendance"),
+    path("value/community/<id:community_id>/", value_views.community_exercises, name="exercises"),
+    path("value/<id:exercise_id>/", value_views.exercise, name="exercise"),
+    path("value/priorities/<slug:slug>/", value_views.priority_proposals, name="priority_proposals"),
 ]

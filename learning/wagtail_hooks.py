@@ -26,3 +26,24 @@ def demo_loader():
     from learning.demo import load
 
     return (60, load)
+
+
+@hooks.register("boost_community_sections")
+def community_learning_section(request, community):
+    """On a team's (or cohort's) workspace, or any community with value work: links to them."""
+    from learning.models import Cohort, Team, ValueExercise
+
+    team = Team.objects.filter(community=community).first()
+    cohort = Cohort.objects.filter(community=community).first()
+    exercises = list(ValueExercise.objects.filter(community=community)[:5])
+    if not (team or cohort or exercises):
+        return None
+    return {
+        "key": "learning",
+        "title": "Programme and value work",
+        "template": "learning/sections/community_learning.html",
+        "items": exercises,
+        "team": team,
+        "cohort": cohort,
+        "order": 50,
+    }

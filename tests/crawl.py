@@ -71,7 +71,12 @@ def load_known_pages() -> dict[str | None, list[str]]:
             *learning[MEMBER],
         ],
         lead.user.email: [f"/maps/{ecomap.pk}/", f"/maps/{ecomap.pk}/?view=list", f"/maps/{ecomap.pk}/import/"],
-        CURATOR: ["/moderation/", "/moderation/suspensions/", f"/moderation/people/{member.pk}/suspend/"],
+        CURATOR: [
+            "/moderation/",
+            "/moderation/suspensions/",
+            f"/moderation/people/{member.pk}/suspend/",
+            *learning[CURATOR],
+        ],
     }
 
 
@@ -90,9 +95,25 @@ def learning_pages(member) -> dict[str | None, list[str]]:
         services.complete_module(user=member, module=module)
     certificate = services.issue_certificate(user=member, programme=fundamentals)
     started = LearningModulePage.objects.get(slug="model-for-improvement")
+    from learning.models import Cohort, Team, ValueExercise
+
+    cohort = Cohort.objects.get(name="2026 cohort")
+    stroke = Team.objects.get(name="Stroke stewardship group")
+    msk = Team.objects.get(name="MSK stewardship group")
+    exercise = ValueExercise.objects.get(community=stroke.community)
+    session = cohort.community.events.order_by("starts_at").first()
     return {
-        None: [f"/learning/certificates/{certificate.code}/"],
-        MEMBER: ["/learning/record/", started.url],
+        None: [f"/learning/certificates/{certificate.code}/", "/learning/value/priorities/stroke-care/"],
+        MEMBER: ["/learning/record/", started.url, f"/learning/cohorts/{cohort.pk}/", f"/learning/teams/{msk.pk}/"],
+        CURATOR: [
+            f"/learning/cohorts/{cohort.pk}/dashboard/",
+            f"/learning/cohorts/{cohort.pk}/applications/",
+            f"/learning/teams/{stroke.pk}/",
+            f"/learning/value/{exercise.pk}/",
+            f"/learning/value/community/{stroke.community_id}/",
+            f"/learning/sessions/{session.pk}/attendance/",
+            "/learning/value/priorities/stroke-care/",
+        ],
     }
 
 
