@@ -70,7 +70,16 @@ def load_known_pages() -> dict[str | None, list[str]]:
             "/me/following/",
             *learning[MEMBER],
         ],
-        lead.user.email: [f"/maps/{ecomap.pk}/", f"/maps/{ecomap.pk}/?view=list", f"/maps/{ecomap.pk}/import/"],
+        lead.user.email: [
+            f"/maps/{ecomap.pk}/",
+            f"/maps/{ecomap.pk}/?view=list",
+            f"/maps/{ecomap.pk}/import/",
+            f"/maps/{ecomap.pk}/changes/",
+            f"/maps/{ecomap.pk}/changes/compare/?older=2&newer={ecomap.version}",
+            f"/maps/{ecomap.pk}/changes/compare/?older=1&newer=99999",
+            f"/maps/{ecomap.pk}/stations/provider/edit/",
+            f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
+        ],
         CURATOR: [
             "/moderation/",
             "/moderation/suspensions/",
@@ -151,7 +160,11 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
     # The eco-map import, posted by the facilitator whose map load_known_pages made.
     ecomap = EcoMap.objects.select_related("created_by").order_by("-pk").first()
     if ecomap and email and ecomap.created_by and ecomap.created_by.email == email:
-        urls.append(f"/maps/{ecomap.pk}/import/")
+        urls += [
+            f"/maps/{ecomap.pk}/import/",
+            f"/maps/{ecomap.pk}/stations/provider/edit/",
+            f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
+        ]
     pages = []
     for url in urls:
         url = url.format(member=member.pk, learning_check=_learning_check_url())
