@@ -290,23 +290,32 @@ class NotificationQuerySet(models.QuerySet):
         """Notifications about content people can still read: none about a hidden message or
         discussion (a moderator's decision, or a suspended member's content), in the bell, the
         list or an email."""
-        return self.filter(thread__is_hidden=False).filter(Q(message__isnull=True) | Q(message__hidden_at__isnull=True))
+        return self.filter(Q(thread__isnull=True) | Q(thread__is_hidden=False)).filter(
+            Q(message__isnull=True) | Q(message__hidden_at__isnull=True)
+        )
 
 
 class Notification(models.Model):
-    """Something in a discussion a person should know about. ``emailed_at`` makes email exactly-once."""
+    """Something a person should know about: in a discussion, or a new signal on a measure of a
+    write-up they follow (``signal``, with no thread or actor). ``emailed_at`` makes email exactly-once."""
 
     class Kind(models.TextChoices):
         MENTION = "mention", "mentioned you"
         REPLY = "reply", "replied to your discussion"
         NEW_THREAD = "new_thread", "started a new discussion"
         FLAG = "flag", "flagged a message for moderators"
+        SIGNAL = "signal", "new signal on a measure"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    signal = models.ForeignKey(
+        "projects.MeasureSignal", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -316,7 +325,10 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind", "message"], name="one_notification_per_message")
+            models.UniqueConstraint(fields=["recipient", "kind", "message"], name="one_notification_per_message"),
+            models.UniqueConstraint(
+                fields=["recipient", "signal"], condition=Q(signal__isnull=False), name="one_notification_per_signal"
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
@@ -324,10 +336,13 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor} {self.get_kind_display()}"
+        return self.text
 
     @property
     def text(self) -> str:
+        if self.signal_id is not None:
+            measure = self.signal.measure
+            return f"New on “{measure.name}” in {measure.project.title}: {self.signal.description}"
         return f"{self.actor.display_name} {self.get_kind_display()}: {self.thread.title}"
 
     @property
@@ -337,5 +352,8 @@ class Notification(models.Model):
 
         if self.kind == self.Kind.FLAG:
             return reverse("discussions:queue")
+        if self.signal_id is not None:
+            measure = self.signal.measure
+            return f"{measure.project.url}#measure-{measure.pk}-heading"
         url = self.thread.get_absolute_url()
         return f"{url}#message-{self.message_id}" if self.message_id else url

@@ -290,6 +290,12 @@ def _notify(recipients: dict[int, str], *, actor_id: int, thread: Thread, messag
     transaction.on_commit(lambda: _deliver_notifications(ids), robust=True)
 
 
+def deliver_notifications(ids: list[int]) -> None:
+    """Push stored notifications to the bell and queue immediate emails: the one way every
+    notification goes out, whichever app stored it (signal alerts from people/ use it too)."""
+    _deliver_notifications(ids)
+
+
 def _deliver_notifications(ids: list[int]) -> None:
     """After commit: push each notification to its person's bell, and queue immediate emails."""
     from discussions.tasks import send_notification_email

@@ -12,6 +12,7 @@ from typing import Any
 from projects import spc
 from projects.charts import render_assurance_icon, render_svg, render_variation_icon
 from projects.models import Measure
+from projects.signal_record import record_signals
 
 RULE_LABELS = {
     spc.Rule.BEYOND_LIMIT: "outside the limits",
@@ -78,6 +79,7 @@ def refresh_measure(measure: Measure) -> Measure:
     measure.n_points = len(points)
     measure.analysis = _analysis_json(result, unit, phases, decimals)
     measure.analysis["rebase_offers"] = rebase_offers(result, annotations, phases)
+    record_signals(measure, result, decimals)
     measure.save(
         update_fields=[
             "chart_svg",

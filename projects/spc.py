@@ -1056,6 +1056,11 @@ def _describe(result: SpcResult, signal: Signal, unit: str, decimals: int | None
     return f"{text} ({_CLASS_TEXT[signal.classification]})"
 
 
+def describe_signal(result: SpcResult, signal: Signal, *, unit: str = "", decimals: int | None = None) -> str:
+    """One signal in words, as the write-up lists it ("Shift: 7 points below the mean from … (improvement)")."""
+    return _describe(result, signal, unit, decimals)
+
+
 def _describe_group(result: SpcResult, group: list[Signal], unit: str, decimals: int | None) -> str:
     """One line for several runs of one rule on one side in one phase."""
     first = group[0]

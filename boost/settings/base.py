@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "projects",
     "discussions",
     "ecomaps",
+    "people",
     "privacy",
     "search",
     "api",
@@ -201,6 +202,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Signs in and loads the signed-in person in fewer queries (accounts/backends.py); the two after
+    # it stay so that sessions signed in through them keep working.
+    "accounts.backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -14,6 +14,7 @@ from projects.models.pages import (
     Stage,
 )
 from projects.models.priorities import PriorityIndexPage, PriorityPage, is_leader
+from projects.models.signal_records import MeasureSignal
 from projects.models.taxonomy import Method, Organisation
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "CareSetting",
     "DataPoint",
     "Measure",
+    "MeasureSignal",
     "MeasureType",
     "Method",
     "Organisation",

@@ -25,6 +25,6 @@ def raw_limits(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0006_leaders_stage_history_small_charts")]
+    dependencies = [("projects", "0007_measuresignal")]
 
     operations = [migrations.RunPython(raw_limits, migrations.RunPython.noop)]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("follow/page/<id:page_id>/", views.follow_page, name="follow_page"),
+    path("unfollow/page/<id:page_id>/", views.unfollow_page, name="unfollow_page"),
+    path("follow/person/<id:user_id>/", views.follow_person, name="follow_person"),
+    path("unfollow/person/<id:user_id>/", views.unfollow_person, name="unfollow_person"),
+    path("watch/discussion/<id:thread_id>/", views.watch_thread, name="watch_thread"),
+    path("me/following/", views.following, name="following"),
+]
