@@ -145,6 +145,9 @@ def ip_key(request: HttpRequest) -> str:
 # In the schema too, so clients (and schemathesis) know the bounds; the errors name the parameter.
 Page = Annotated[int, Query(ge=1, le=10**9, description="Page number, from 1.")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, 1 to {MAX_PAGE_SIZE}.")]
+Slug = Annotated[
+    str, Query(pattern=r"^[-a-zA-Z0-9_]+$", max_length=255, description="A slug, as in the page's address.")
+]
 PAGING_ERRORS = {"page": "invalid_page", "page_size": "invalid_page_size"}
 
 
@@ -344,8 +347,8 @@ def _write_ups(request: HttpRequest, user, visibility_request):
 @api.get("/write-ups/", response={200: WriteUpPage, **ERRORS}, summary="Published write-ups you may see")
 def write_ups(
     request,
-    priority: str | None = None,
-    community: str | None = None,
+    priority: Slug | None = None,
+    community: Slug | None = None,
     stage: Stage | None = None,
     care_setting: CareSetting | None = None,
     published_after: date | None = None,
@@ -469,7 +472,7 @@ class EventPageOut(PageMeta):
 @api.get("/events/", response={200: EventPageOut, **ERRORS}, summary="Events of communities you may see")
 def events(
     request,
-    community: str | None = None,
+    community: Slug | None = None,
     starts_after: date | None = None,
     starts_before: date | None = None,
     page: Page = 1,

@@ -114,6 +114,7 @@ def test_write_up_detail_has_measures_points_and_spc_results(client, world):
         ({"page": "0"}, 400, "invalid_page", "page"),
         ({"page": "5"}, 404, "page_out_of_range", "page"),
         ({"stage": "finished"}, 400, "invalid_parameter", "stage"),
+        ({"priority": "a\x00b"}, 400, "invalid_parameter", "priority"),
     ],
 )
 def test_bad_input_gets_a_precise_json_error(client, world, query, status, error, parameter):
