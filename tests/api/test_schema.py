@@ -48,7 +48,9 @@ def test_every_documented_endpoint_answers_as_documented(member, settings):
             max_examples=6, derandomize=True, deadline=None, suppress_health_check=list(hypothesis.HealthCheck)
         )
         def run(case):
-            response = case.call_and_validate()
+            # Every check but "schema-valid data is accepted": a date range whose end is before its
+            # start is schema-valid field by field, and the API refuses it with a 400 on purpose.
+            response = case.call_and_validate(excluded_checks=[schemathesis.checks.positive_data_acceptance])
             answered.append(response.status_code)
 
         run()
