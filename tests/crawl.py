@@ -68,6 +68,7 @@ def load_known_pages() -> dict[str | None, list[str]]:
             "/accounts/2fa/",
             "/accounts/2fa/totp/activate/",
             "/me/following/",
+            "/me/api-tokens/",
             *learning[MEMBER],
         ],
         lead.user.email: [
@@ -145,7 +146,7 @@ def recently_signed_in(client) -> None:
 # Forms posted empty, by who may post them: each page is checked once with its errors shown.
 FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
     None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "{learning_check}"],
+    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/", "{learning_check}"],
     CURATOR: ["/moderation/people/{member}/suspend/"],
 }
 
