@@ -85,6 +85,8 @@ def load_known_pages() -> dict[str | None, list[str]]:
             "/moderation/",
             "/moderation/suspensions/",
             f"/moderation/people/{member.pk}/suspend/",
+            "/analytics/",
+            "/analytics/?start=2026-05-01&end=2026-01-01",
             *learning[CURATOR],
         ],
     }

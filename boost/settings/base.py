@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "privacy",
     "search",
     "api",
+    "analytics",
     "wagtailnhsukfrontend",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
