@@ -11,12 +11,25 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import Profession
 from communities.models import CommunityPage
 from ecomaps.csv_import import CsvResult, ExistingMap, read_csv
 from ecomaps.layout import JourneyInput, MapInput, StationInput, compute_layout
-from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Revision, Station, Stop
+from ecomaps.models import (
+    Annotation,
+    EcoMap,
+    Endorsement,
+    Journey,
+    Link,
+    Review,
+    ReviewResponse,
+    Revision,
+    Station,
+    Stop,
+)
 from ecomaps.permissions import map_access
 from ecomaps.render import render_svg
 from ecomaps.revisions import build_snapshot
@@ -568,3 +581,71 @@ def import_csv(*, user, ecomap: EcoMap, raw: bytes) -> CsvResult:
         summary=f"Imported {len(result.stations)} station(s) and {len(result.journeys)} journey(s) from a CSV file",
     )
     return result
+
+
+def is_lived_experience(user) -> bool:
+    """Whether ``user`` takes part as a patient or carer (their profile says so)."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return profile is not None and profile.profession == Profession.LIVED_EXPERIENCE
+
+
+@transaction.atomic
+def open_review(*, user, ecomap: EcoMap) -> Review:
+    """Open a validation round: people with lived experience may now endorse the map or comment
+    on each journey until a facilitator closes it."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    if ecomap.review_open:
+        raise InvalidMap("A validation round is already open for this map.")
+    review = Review.objects.create(map=ecomap, opened_by=user)
+    EcoMap.objects.filter(pk=ecomap.pk).update(review_open=True)
+    return review
+
+
+@transaction.atomic
+def close_review(*, user, ecomap: EcoMap) -> Review:
+    """Close the open round. If anyone endorsed the whole map, the map is marked validated now,
+    by that many people; a round with no endorsement leaves the last validation as it was."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    review = Review.objects.filter(map=ecomap, closed_at__isnull=True).first()
+    if review is None:
+        raise InvalidMap("No validation round is open for this map.")
+    count = ReviewResponse.objects.filter(review=review, journey__isnull=True, recognised=True).count()
+    review.closed_at, review.closed_by, review.endorsed_by_count = timezone.now(), user, count
+    review.save(update_fields=["closed_at", "closed_by", "endorsed_by_count"])
+    changes = {"review_open": False}
+    if count:
+        changes |= {"validated_at": review.closed_at, "validated_by_count": count}
+    EcoMap.objects.filter(pk=ecomap.pk).update(**changes)
+    return review
+
+
+@transaction.atomic
+def respond_to_review(
+    *, user, ecomap: EcoMap, journey: str = "", recognised: bool = False, comment: str = ""
+) -> ReviewResponse:
+    """A person with lived experience says whether they recognise the map (``journey`` empty) or
+    one journey, with an optional comment; answering again replaces their earlier answer."""
+    ecomap = _locked(ecomap)
+    _require_contribute(user, ecomap)
+    if not is_lived_experience(user):
+        raise NotAllowed(
+            "Validation rounds ask patients and carers. If that is you, say so in your profile "
+            "(“Patient, carer or lived experience”)."
+        )
+    review = Review.objects.filter(map=ecomap, closed_at__isnull=True).first()
+    if review is None:
+        raise InvalidMap("No validation round is open for this map.")
+    target = None
+    if journey:
+        target = Journey.objects.filter(map=ecomap, key=journey).first()
+        if target is None:
+            raise InvalidMap(f"No journey with the id “{journey}” on this map.")
+    comment = (comment or "").strip()
+    if not recognised and not comment:
+        raise InvalidMap("Say whether you recognise it, or write a comment (or both).")
+    response, _ = ReviewResponse.objects.update_or_create(
+        review=review, user=user, journey=target, defaults={"recognised": recognised, "comment": comment[:2000]}
+    )
+    return response
