@@ -61,7 +61,14 @@ def load_known_pages() -> dict[str | None, list[str]]:
     member = User.objects.get(email=MEMBER)
     return {
         None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-        MEMBER: ["/me/data/", "/me/close/", "/accounts/2fa/", "/accounts/2fa/totp/activate/", "/me/following/"],
+        MEMBER: [
+            "/me/data/",
+            "/me/close/",
+            "/accounts/2fa/",
+            "/accounts/2fa/totp/activate/",
+            "/me/following/",
+            "/me/api-tokens/",
+        ],
         lead.user.email: [
             f"/maps/{ecomap.pk}/",
             f"/maps/{ecomap.pk}/?view=list",
@@ -89,7 +96,7 @@ def recently_signed_in(client) -> None:
 # Forms posted empty, by who may post them: each page is checked once with its errors shown.
 FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
     None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/"],
+    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/"],
     CURATOR: ["/moderation/people/{member}/suspend/"],
 }
 
