@@ -261,3 +261,33 @@ class ReviewResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.journey or self.review.map}"
+
+
+class Suggestion(models.Model):
+    """A member's proposed station or journey, waiting for a facilitator to accept (it is then
+    added through the same service as a facilitator's own change) or decline it."""
+
+    class Kind(models.TextChoices):
+        STATION = "station", "Station"
+        JOURNEY = "journey", "Journey"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a facilitator"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    map = models.ForeignKey(EcoMap, on_delete=models.CASCADE, related_name="suggestions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The form's cleaned fields, as the service that adds it takes them.
+    data = models.JSONField(default=dict)
+    suggested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} “{self.data.get('name', '')}” ({self.get_state_display()})"

@@ -29,6 +29,7 @@ from ecomaps.models import (
     Revision,
     Station,
     Stop,
+    Suggestion,
 )
 from ecomaps.permissions import map_access
 from ecomaps.render import render_svg
@@ -649,3 +650,62 @@ def respond_to_review(
         review=review, user=user, journey=target, defaults={"recognised": recognised, "comment": comment[:2000]}
     )
     return response
+
+
+MAX_PENDING_SUGGESTIONS = 200
+
+
+@transaction.atomic
+def suggest(*, user, ecomap: EcoMap, kind: str, data: dict) -> Suggestion:
+    """A member proposes a station (name, key, kind, organisation, description) or a journey
+    (name, key, stops, description, branch_of); a facilitator accepts or declines it."""
+    ecomap = _locked(ecomap)
+    _require_contribute(user, ecomap)
+    if kind not in Suggestion.Kind.values:
+        raise InvalidMap("Suggest a station or a journey.")
+    if not (data.get("name") or "").strip():
+        raise InvalidMap(f"Give the {kind} a name.")
+    if Suggestion.objects.filter(map=ecomap, state=Suggestion.State.PENDING).count() >= MAX_PENDING_SUGGESTIONS:
+        raise InvalidMap(
+            f"This map already has {MAX_PENDING_SUGGESTIONS} suggestions waiting; "
+            "ask a facilitator to go through them first."
+        )
+    return Suggestion.objects.create(map=ecomap, kind=kind, data=data, suggested_by=user)
+
+
+@transaction.atomic
+def decide_suggestion(*, user, suggestion: Suggestion, accept: bool) -> Suggestion:
+    """Accept (add it to the map, through the usual service, refusing as it would) or decline a
+    pending suggestion. A refused acceptance leaves the suggestion waiting."""
+    ecomap = _locked(suggestion.map)
+    _require_edit(user, ecomap)
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.state != Suggestion.State.PENDING:
+        raise InvalidMap(f"That suggestion was already {suggestion.get_state_display().lower()}.")
+    if accept:
+        data = suggestion.data
+        if suggestion.kind == Suggestion.Kind.STATION:
+            add_station(
+                user=user,
+                ecomap=ecomap,
+                key=data.get("key", ""),
+                name=data.get("name", ""),
+                kind=data.get("kind", Station.Kind.SERVICE),
+                organisation=data.get("organisation", ""),
+                description=data.get("description", ""),
+            )
+        else:
+            set_journey(
+                user=user,
+                ecomap=ecomap,
+                key=data.get("key", ""),
+                name=data.get("name", ""),
+                station_keys=data.get("stops", []),
+                description=data.get("description", ""),
+                branch_of=data.get("branch_of", ""),
+                expected_version=0,
+            )
+    suggestion.state = Suggestion.State.ACCEPTED if accept else Suggestion.State.DECLINED
+    suggestion.decided_by, suggestion.decided_at = user, timezone.now()
+    suggestion.save(update_fields=["state", "decided_by", "decided_at"])
+    return suggestion

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<id:map_id>/journeys/<slug:key>/edit/", views.journey_edit, name="journey_edit"),
     path("<id:map_id>/changes/", views.revisions, name="revisions"),
     path("<id:map_id>/review/", views.review, name="review"),
+    path("<id:map_id>/suggestions/", views.suggestions, name="suggestions"),
     path("<id:map_id>/changes/compare/", views.compare_revisions, name="compare"),
     path("<id:map_id>/journeys/", views.journey_set, name="journey_set"),
     path("<id:map_id>/links/", views.link_add, name="link_add"),

@@ -48,6 +48,7 @@ from ecomaps.models import (
     Revision,
     Station,
     Stop,
+    Suggestion,
 )
 from ecomaps.permissions import MapAccess, community_map_access, map_access, priority_map_access
 from ecomaps.png import svg_to_png
@@ -820,4 +821,69 @@ def review(request: HttpRequest, map_id: int) -> HttpResponse:
             "crumbs": _map_crumbs(ecomap, request),
         },
         status=400 if failed else 200,
+    )
+
+
+def suggestions(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Members suggest stations and journeys; facilitators accept (added through the usual
+    services, with their checks) or decline them."""
+    ecomap, access = _map(request, map_id)
+    user = request.user
+    station_form = StationForm(prefix="suggest-station") if access.can_contribute else None
+    journey_form = JourneyForm(prefix="suggest-journey") if access.can_contribute else None
+    status = 200
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.can_contribute:
+            raise Http404("No such page")
+        decision = request.POST.get("decision")
+        if decision in ("accept", "decline"):
+            found = Suggestion.objects.filter(map=ecomap, pk=request.POST.get("suggestion") or 0).first()
+            if found is None:
+                raise Http404("No such suggestion")
+            accept = decision == "accept"
+            try:
+                services.decide_suggestion(user=user, suggestion=found, accept=accept)
+            except services.MapError as error:
+                messages.error(request, f"Not accepted: {error}")
+            else:
+                messages.success(request, "Suggestion accepted and added to the map." if accept else "Declined.")
+            return redirect("ecomaps:suggestions", ecomap.pk)
+        kind = request.POST.get("kind")
+        form = (
+            StationForm(request.POST, prefix="suggest-station")
+            if kind == "station"
+            else JourneyForm(request.POST, prefix="suggest-journey")
+        )
+        if form.is_valid():
+            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            try:
+                services.suggest(user=user, ecomap=ecomap, kind=kind or "journey", data=data)
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Thank you: a facilitator will look at your suggestion.")
+                return redirect("ecomaps:suggestions", ecomap.pk)
+        status = 400
+        if kind == "station":
+            station_form = form
+        else:
+            journey_form = form
+    listed = list(
+        Suggestion.objects.filter(map=ecomap).select_related("suggested_by__profile", "decided_by__profile")[:100]
+    )
+    return render(
+        request,
+        "ecomaps/suggestions.html",
+        {
+            "ecomap": ecomap,
+            "access": access,
+            "pending": [s for s in listed if s.state == Suggestion.State.PENDING],
+            "decided": [s for s in listed if s.state != Suggestion.State.PENDING][:30],
+            "station_form": station_form,
+            "journey_form": journey_form,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=status,
     )
