@@ -51,7 +51,7 @@ class JourneyForm(BoostForm):
         return self.cleaned_data["version"] or 0
 
     def clean_stops(self) -> list[str]:
-        return [part for part in re.split(r"[,\n\r]+", self.cleaned_data["stops"]) if part.strip()]
+        return [part.strip() for part in re.split(r"[,\n\r]+", self.cleaned_data["stops"]) if part.strip()]
 
 
 class JourneyEditForm(JourneyForm):
