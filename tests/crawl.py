@@ -81,7 +81,13 @@ def load_known_pages() -> dict[str | None, list[str]]:
             f"/maps/{ecomap.pk}/stations/provider/edit/",
             f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
         ],
-        CURATOR: ["/moderation/", "/moderation/suspensions/", f"/moderation/people/{member.pk}/suspend/"],
+        CURATOR: [
+            "/moderation/",
+            "/moderation/suspensions/",
+            f"/moderation/people/{member.pk}/suspend/",
+            "/analytics/",
+            "/analytics/?start=2026-05-01&end=2026-01-01",
+        ],
     }
 
 
