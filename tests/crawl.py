@@ -74,6 +74,8 @@ def load_known_pages() -> dict[str | None, list[str]]:
             f"/maps/{ecomap.pk}/?view=list",
             f"/maps/{ecomap.pk}/import/",
             f"/maps/{ecomap.pk}/changes/",
+            f"/maps/{ecomap.pk}/review/",
+            f"/maps/{ecomap.pk}/suggestions/",
             f"/maps/{ecomap.pk}/changes/compare/?older=2&newer={ecomap.version}",
             f"/maps/{ecomap.pk}/changes/compare/?older=1&newer=99999",
             f"/maps/{ecomap.pk}/stations/provider/edit/",
@@ -120,6 +122,7 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
             f"/maps/{ecomap.pk}/import/",
             f"/maps/{ecomap.pk}/stations/provider/edit/",
             f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
+            f"/maps/{ecomap.pk}/suggestions/",
         ]
     pages = []
     for url in urls:
