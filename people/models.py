@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class FollowKind(models.TextChoices):
@@ -75,3 +76,64 @@ class ThreadWatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.level} {self.thread_id}"
+
+
+class FeedKind(models.TextChoices):
+    NEW_WRITE_UP = "new_write_up", "New write-up"
+    STAGE_CHANGE = "stage_change", "Stage change"
+    SIGNAL = "signal", "New signal"
+    NEW_THREAD = "new_thread", "New discussion"
+    REPLY = "reply", "Reply"
+
+
+# Kinds that reach the followers of the person who did them (their own work, not every reply).
+PERSON_KINDS = (FeedKind.NEW_WRITE_UP, FeedKind.STAGE_CHANGE, FeedKind.NEW_THREAD)
+
+
+class FeedEvent(models.Model):
+    """Something that happened, written once when it happens and read by every follower's feed.
+
+    ``page`` is what the event is about and decides who may see it (the one rights rule, as a set:
+    :func:`boost.permissions.visible_pages`'s paths); ``FeedTopic`` rows say whose followers it
+    reaches (a write-up's event reaches the followers of the write-up, its priorities and its
+    communities). A reply reaches only those who watch its discussion.
+    """
+
+    kind = models.CharField(max_length=16, choices=FeedKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    thread = models.ForeignKey("discussions.Thread", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(
+        "discussions.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    signal = models.ForeignKey(
+        "projects.MeasureSignal", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    detail = models.CharField(max_length=400, blank=True, help_text="The event in words, beyond the page's title.")
+    stage = models.CharField(max_length=16, blank=True, help_text="A write-up's stage after this event.")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["actor", "-id"]),
+            models.Index(fields=["thread", "-id"]),
+            models.Index(fields=["page", "kind", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.page_id}"
+
+
+class FeedTopic(models.Model):
+    """A page whose followers an event reaches."""
+
+    event = models.ForeignKey(FeedEvent, on_delete=models.CASCADE, related_name="topics")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "event"], name="one_topic_per_event_page")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.page_id}"

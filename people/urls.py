@@ -11,4 +11,5 @@ urlpatterns = [
     path("unfollow/person/<id:user_id>/", views.unfollow_person, name="unfollow_person"),
     path("watch/discussion/<id:thread_id>/", views.watch_thread, name="watch_thread"),
     path("me/following/", views.following, name="following"),
+    path("me/feed/", views.activity_feed, name="feed"),
 ]

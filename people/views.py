@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from boost.permissions import visible_pages
-from people import services
+from people import feed, services
 from people.models import Follow, FollowKind
 
 
@@ -109,3 +109,35 @@ def following(request: HttpRequest) -> HttpResponse:
         visible_pages(Page.objects.filter(pk__in=page_ids), request.user, request=request).values_list("pk", flat=True)
     )
     return render(request, "people/following.html", {"groups": groups, "total": len(follows), "visible": visible})
+
+
+def feed_items(page: feed.FeedPage, request: HttpRequest) -> list[dict]:
+    return [
+        {
+            "text": feed.describe(event),
+            "url": feed.target_url(event, request),
+            "when": event.created_at,
+            "kind": event.get_kind_display(),
+            "good": event.signal_id is not None and event.signal.is_improvement,
+        }
+        for event in page.items
+    ]
+
+
+@login_required
+def activity_feed(request: HttpRequest) -> HttpResponse:
+    """The whole feed, page by page, older items after a signed cursor (a changed one is a 400)."""
+    try:
+        page = feed.feed_page(request.user, cursor=request.GET.get("before"), request=request)
+    except feed.BadCursor as error:
+        return render(request, "people/feed_bad_cursor.html", {"message": error.message}, status=400)
+    return render(
+        request,
+        "people/feed.html",
+        {
+            "items": feed_items(page, request),
+            "next_cursor": page.next_cursor,
+            "first_page": not request.GET.get("before"),
+            "upcoming": feed.upcoming_events(request.user) if not request.GET.get("before") else [],
+        },
+    )

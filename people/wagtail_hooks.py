@@ -1,21 +1,34 @@
-"""People's contributions to the dashboard."""
+"""People's contributions to the dashboard: the activity feed and what the person follows."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from wagtail import hooks
 
+DASHBOARD_FEED_ITEMS = 10
+
 
 @hooks.register("boost_dashboard_sections")
-def following_section(request):
-    from people.models import Follow
+def activity_feed_section(request):
+    from people import feed
+    from people.views import feed_items
 
+    page = feed.feed_page(request.user, request=request, size=DASHBOARD_FEED_ITEMS)
     return {
-        "key": "following",
-        "title": "What you follow",
-        "template": "people/includes/dashboard_following.html",
-        "items": [],
-        "count": Follow.objects.filter(user=request.user).count(),
+        "key": "activity-feed",
+        "title": "Your activity feed",
+        "template": "people/includes/dashboard_feed.html",
+        "items": feed_items(page, request),
+        "upcoming": feed.upcoming_events(request.user, limit=3),
+        "more_url": f"{reverse('people:feed')}?before={page.next_cursor}" if page.next_cursor else "",
+        "feed_url": reverse("people:feed"),
         "following_url": reverse("people:following"),
-        "order": 12,
+        "order": 5,
     }
+
+
+@hooks.register("boost_demo_loaders")
+def demo_loader():
+    from people.demo import load
+
+    return (50, load)
