@@ -42,4 +42,6 @@ def requires_mfa(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
+    if hasattr(user, "has_mfa_role"):
+        return user.has_mfa_role  # read with the user (accounts.backends)
     return user.groups.filter(name__in=settings.MFA_REQUIRED_GROUPS).exists()

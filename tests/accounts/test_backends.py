@@ -1,0 +1,62 @@
+"""accounts.backends: the signed-in person is loaded with their profile and MFA role in one query."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, authenticate
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.backends import AuthenticationBackend
+from accounts.models import User
+from accounts.services import requires_mfa
+from tests.factories.accounts import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_user_profile_and_mfa_role_come_in_one_query(member, curator):
+    backend = AuthenticationBackend()
+    with CaptureQueriesContext(connection) as captured:
+        loaded = backend.get_user(member.pk)
+        assert loaded.display_name == member.display_name
+        assert requires_mfa(loaded) is False
+        assert requires_mfa(backend.get_user(curator.pk)) is True
+    assert len(captured) == 2  # one per person
+
+
+def test_all_permissions_in_one_query(facilitator, member):
+    backend = AuthenticationBackend()
+    user = User.objects.get(pk=facilitator.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert user.has_perm("wagtailadmin.access_admin")
+        assert not user.has_perm("accounts.delete_user")
+    assert len(captured) == 1
+    assert backend.get_all_permissions(User.objects.get(pk=member.pk)) == set()
+
+
+def test_a_wrong_password_is_checked_once(member, monkeypatch):
+    calls = []
+    original = User.check_password
+
+    def counting(self, raw):
+        calls.append(raw)
+        return original(self, raw)
+
+    monkeypatch.setattr(User, "check_password", counting)
+    assert authenticate(email=member.email, password="not-the-password") is None
+    assert len(calls) == 1
+    assert authenticate(email=member.email, password=PASSWORD) == member
+
+
+@pytest.mark.parametrize(
+    "old_path", ["django.contrib.auth.backends.ModelBackend", "allauth.account.auth_backends.AuthenticationBackend"]
+)
+def test_sessions_signed_in_through_the_old_backends_still_load(client, member, old_path):
+    client.force_login(member)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = old_path
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == member
