@@ -61,7 +61,14 @@ def load_known_pages() -> dict[str | None, list[str]]:
     member = User.objects.get(email=MEMBER)
     return {
         None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-        MEMBER: ["/me/data/", "/me/close/", "/accounts/2fa/", "/accounts/2fa/totp/activate/", "/me/following/", "/me/feed/"],
+        MEMBER: [
+            "/me/data/",
+            "/me/close/",
+            "/accounts/2fa/",
+            "/accounts/2fa/totp/activate/",
+            "/me/following/",
+            "/me/feed/",
+        ],
         lead.user.email: [f"/maps/{ecomap.pk}/", f"/maps/{ecomap.pk}/?view=list", f"/maps/{ecomap.pk}/import/"],
         CURATOR: ["/moderation/", "/moderation/suspensions/", f"/moderation/people/{member.pk}/suspend/"],
     }
