@@ -66,6 +66,8 @@ class Station(models.Model):
     # A facilitator's nudge: a grid cell the layout keeps this station in (when it is free).
     pinned_col = models.IntegerField(null=True, blank=True)
     pinned_row = models.IntegerField(null=True, blank=True)
+    # Bumped by each edit of this station: an edit form carries it, so a stale write is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -83,6 +85,8 @@ class Journey(models.Model):
     # A branch is its own line: it must start at a station of the journey it branches from.
     branch_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="branches")
     order = models.PositiveIntegerField(default=0)
+    # Bumped by each edit of this journey: an edit form carries it, so a stale write is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -176,3 +180,25 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} endorses {self.annotation}"
+
+
+class Revision(models.Model):
+    """One change to a map: who made it, when, and the whole map as it stood afterwards.
+
+    Written by :func:`ecomaps.services.redraw`, which every change goes through, so there is one
+    record of history. ``number`` is the map's ``version`` after the change; any two revisions of
+    a map can be compared (``ecomaps.revisions``)."""
+
+    map = models.ForeignKey(EcoMap, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    summary = models.CharField(max_length=300)
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["map", "number"], name="ecomap_revision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.map} revision {self.number}: {self.summary}"

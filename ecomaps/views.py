@@ -10,6 +10,8 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,10 +22,23 @@ from django.views.decorators.http import require_POST
 from communities.models import CommunityPage
 from ecomaps import services
 from ecomaps.csv_import import COLUMNS, export_rows
-from ecomaps.forms import AnnotationForm, ImportForm, JourneyForm, LinkForm, MapForm, NudgeForm, StationForm
-from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Station, Stop
+from ecomaps.forms import (
+    AnnotationForm,
+    CompareForm,
+    ImportForm,
+    JourneyEditForm,
+    JourneyForm,
+    LinkForm,
+    MapForm,
+    NudgeForm,
+    StationEditForm,
+    StationForm,
+)
+from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Revision, Station, Stop
 from ecomaps.permissions import MapAccess, community_map_access, map_access, priority_map_access
+from ecomaps.png import svg_to_png
 from ecomaps.render import journey_style
+from ecomaps.revisions import compare
 from projects.models import PriorityPage
 
 
@@ -192,6 +207,15 @@ def export_svg(request: HttpRequest, map_id: int) -> HttpResponse:
     ecomap, _ = _map(request, map_id)
     response = HttpResponse(ecomap.svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(ecomap.title) or "map"}.svg"'
+    return response
+
+
+def export_png(request: HttpRequest, map_id: int) -> HttpResponse:
+    """The stored drawing as PNG, rasterised once per drawn version (cached), never laid out here."""
+    ecomap, _ = _map(request, map_id)
+    png = cache.get_or_set(f"ecomaps:png:{ecomap.pk}:{ecomap.drawn_version}", lambda: svg_to_png(ecomap.svg), 86400)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(ecomap.title) or "map"}.png"'
     return response
 
 
@@ -387,6 +411,7 @@ def journey_set(request: HttpRequest, map_id: int) -> HttpResponse:
                 station_keys=data["stops"],
                 description=data["description"],
                 branch_of=data["branch_of"],
+                expected_version=data["version"],
             ),
             "Journey saved.",
         )
@@ -480,3 +505,213 @@ def nudge(request: HttpRequest, map_id: int) -> HttpResponse:
                 "Station moved.",
             )
     return _back(ecomap, "edit-layout")
+
+
+def _map_crumbs(ecomap: EcoMap, request: HttpRequest) -> list[dict]:
+    return [*_owner_crumbs(ecomap, request), {"url": reverse("ecomaps:map", args=[ecomap.pk]), "label": ecomap.title}]
+
+
+@login_required
+def station_edit(request: HttpRequest, map_id: int, key: str) -> HttpResponse:
+    """Change a station. The form carries the station's version: if someone saved it in the
+    meantime, nothing is saved and the form shows what is stored now."""
+    ecomap, access = _map(request, map_id)
+    station = Station.objects.filter(map=ecomap, key=key).first()
+    if station is None or not access.can_edit:
+        raise Http404("No such station")
+    form = StationEditForm(request.POST or None, initial=_station_values(station))
+    status, attempt = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_station(
+                    user=request.user,
+                    station=station,
+                    expected_version=data["version"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    organisation=data["organisation"],
+                    description=data["description"],
+                )
+            except services.StaleEdit as error:
+                station.refresh_from_db()
+                attempt = _attempt(form)
+                form = _bound(StationEditForm, _station_values(station))
+                form.add_error(None, str(error))
+                status = 409
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Station saved.")
+                return _back(ecomap, f"station-{station.key}")
+    return render(
+        request,
+        "ecomaps/edit.html",
+        {
+            "ecomap": ecomap,
+            "form": form,
+            "heading": f"Change the station “{station.name}”",
+            "button": "Save the station",
+            "attempt": attempt,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=status,
+    )
+
+
+def _bound(form_class, values: dict, prefix: str | None = None):
+    """A form filled with what is stored now, validated, so a refusal can be added to it."""
+    form = form_class(
+        {(f"{prefix}-{name}" if prefix else name): value for name, value in values.items()}, prefix=prefix
+    )
+    form.is_valid()
+    return form
+
+
+def _attempt(form) -> list[tuple[str, str]]:
+    """What the person tried to save, to show beside the stored values after a refused write."""
+    shown = []
+    for name, value in form.cleaned_data.items():
+        if name == "version":
+            continue
+        choices = dict(getattr(form.fields[name], "choices", []))
+        text = " → ".join(value) if isinstance(value, list) else str(choices.get(value, value))
+        shown.append((form.fields[name].label or name.replace("_", " ").capitalize(), text or "(none)"))
+    return shown
+
+
+def _station_values(station: Station) -> dict:
+    return {
+        "name": station.name,
+        "kind": station.kind,
+        "organisation": station.organisation,
+        "description": station.description,
+        "version": station.version,
+    }
+
+
+def _journey_values(journey: Journey) -> dict:
+    return {
+        "name": journey.name,
+        "stops": "\n".join(journey.stops.order_by("position").values_list("station__key", flat=True)),
+        "branch_of": journey.branch_of.key if journey.branch_of_id else "",
+        "description": journey.description,
+        "version": journey.version,
+    }
+
+
+@login_required
+def journey_edit(request: HttpRequest, map_id: int, key: str) -> HttpResponse:
+    """Change a journey's name and stops, with the same stale-write check as a station."""
+    ecomap, access = _map(request, map_id)
+    journey = Journey.objects.filter(map=ecomap, key=key).select_related("branch_of").first()
+    if journey is None or not access.can_edit:
+        raise Http404("No such journey")
+    form = JourneyEditForm(request.POST or None, prefix="journey", initial=_journey_values(journey))
+    status, attempt = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.set_journey(
+                    user=request.user,
+                    ecomap=ecomap,
+                    key=journey.key,
+                    name=data["name"],
+                    station_keys=data["stops"],
+                    description=data["description"],
+                    branch_of=data["branch_of"],
+                    expected_version=data["version"] or journey.version,
+                )
+            except services.StaleEdit as error:
+                journey.refresh_from_db()
+                attempt = _attempt(form)
+                form = _bound(JourneyEditForm, _journey_values(journey), prefix="journey")
+                form.add_error(None, str(error))
+                status = 409
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Journey saved.")
+                return _back(ecomap, f"journey-{journey.key}")
+    return render(
+        request,
+        "ecomaps/edit.html",
+        {
+            "ecomap": ecomap,
+            "form": form,
+            "heading": f"Change the journey “{journey.name}”",
+            "button": "Save the journey",
+            "attempt": attempt,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=status,
+    )
+
+
+def revisions(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Every change to the map, newest first, with who made it and when."""
+    ecomap, _ = _map(request, map_id)
+    page = Paginator(
+        Revision.objects.filter(map=ecomap).select_related("author__profile").defer("snapshot"),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ecomaps/revisions.html",
+        {
+            "ecomap": ecomap,
+            "page": page,
+            "first_number": Revision.objects.filter(map=ecomap)
+            .order_by("number")
+            .values_list("number", flat=True)
+            .first(),
+            "form": CompareForm(initial={"older": max(ecomap.version - 1, 1), "newer": ecomap.version}),
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+    )
+
+
+def compare_revisions(request: HttpRequest, map_id: int) -> HttpResponse:
+    """What changed between any two revisions: stations, journeys, links and annotations added,
+    removed or changed, field by field."""
+    ecomap, _ = _map(request, map_id)
+    form = CompareForm(request.GET or None)
+    sections, older, newer = [], None, None
+    if form.is_valid():
+        numbers = sorted([form.cleaned_data["older"], form.cleaned_data["newer"]])
+        found = {
+            r.number: r
+            for r in Revision.objects.filter(map=ecomap, number__in=numbers).select_related("author__profile")
+        }
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            first = Revision.objects.filter(map=ecomap).order_by("number").values_list("number", flat=True).first()
+            form.add_error(
+                None,
+                f"This map has no revision {', '.join(str(n) for n in dict.fromkeys(missing))}; "
+                f"its revisions run from {first or 1} to {ecomap.version}.",
+            )
+        else:
+            older, newer = found[numbers[0]], found[numbers[1]]
+            sections = compare(older.snapshot, newer.snapshot)
+    return render(
+        request,
+        "ecomaps/compare.html",
+        {
+            "ecomap": ecomap,
+            "form": form,
+            "older": older,
+            "newer": newer,
+            "sections": sections,
+            "unchanged": all(section.empty for section in sections),
+            "crumbs": [
+                *_map_crumbs(ecomap, request),
+                {"url": reverse("ecomaps:revisions", args=[ecomap.pk]), "label": "Changes"},
+            ],
+        },
+        status=400 if form.errors else 200,
+    )

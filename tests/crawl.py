@@ -69,7 +69,16 @@ def load_known_pages() -> dict[str | None, list[str]]:
             "/me/following/",
             "/me/feed/",
         ],
-        lead.user.email: [f"/maps/{ecomap.pk}/", f"/maps/{ecomap.pk}/?view=list", f"/maps/{ecomap.pk}/import/"],
+        lead.user.email: [
+            f"/maps/{ecomap.pk}/",
+            f"/maps/{ecomap.pk}/?view=list",
+            f"/maps/{ecomap.pk}/import/",
+            f"/maps/{ecomap.pk}/changes/",
+            f"/maps/{ecomap.pk}/changes/compare/?older=2&newer={ecomap.version}",
+            f"/maps/{ecomap.pk}/changes/compare/?older=1&newer=99999",
+            f"/maps/{ecomap.pk}/stations/provider/edit/",
+            f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
+        ],
         CURATOR: ["/moderation/", "/moderation/suspensions/", f"/moderation/people/{member.pk}/suspend/"],
     }
 
@@ -101,7 +110,11 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
     # The eco-map import, posted by the facilitator whose map load_known_pages made.
     ecomap = EcoMap.objects.select_related("created_by").order_by("-pk").first()
     if ecomap and email and ecomap.created_by and ecomap.created_by.email == email:
-        urls.append(f"/maps/{ecomap.pk}/import/")
+        urls += [
+            f"/maps/{ecomap.pk}/import/",
+            f"/maps/{ecomap.pk}/stations/provider/edit/",
+            f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
+        ]
     pages = []
     for url in urls:
         url = url.format(member=member.pk)
