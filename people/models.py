@@ -137,3 +137,45 @@ class FeedTopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.page_id}"
+
+
+class Region(models.TextChoices):
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    MIDLANDS = "midlands", "Midlands"
+    NORTH_EAST_YORKSHIRE = "north_east_yorkshire", "North East and Yorkshire"
+    NORTH_WEST = "north_west", "North West"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+
+
+class Expertise(models.Model):
+    """What a person says they know, as structured data they control (shown on their profile with
+    its visibility). What they have *done* is never stored here: it is read from their published
+    write-ups, so it cannot go stale or be inflated."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expertise")
+    methods = models.ManyToManyField("projects.Method", blank=True, related_name="+")
+    care_areas = models.ManyToManyField("boost.CareArea", blank=True, related_name="+")
+    region = models.CharField(max_length=24, choices=Region.choices, blank=True)
+    open_to_visits = models.BooleanField("Open to visits", default=False)
+    open_to_calls = models.BooleanField("Open to calls", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Expertise of {self.user_id}"
+
+
+class HelpOffer(models.Model):
+    """One "I can help with" offer in the person's own words (a safe subset of markdown)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_offers")
+    text = models.CharField(max_length=300)
+    html = models.TextField(editable=False)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

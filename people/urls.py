@@ -12,4 +12,6 @@ urlpatterns = [
     path("watch/discussion/<id:thread_id>/", views.watch_thread, name="watch_thread"),
     path("me/following/", views.following, name="following"),
     path("me/feed/", views.activity_feed, name="feed"),
+    path("me/expertise/", views.edit_expertise, name="expertise"),
+    path("people/", views.people_finder, name="finder"),
 ]

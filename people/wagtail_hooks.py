@@ -32,3 +32,25 @@ def demo_loader():
     from people.demo import load
 
     return (50, load)
+
+
+@hooks.register("boost_profile_sections")
+def expertise_section(request, person):
+    """Methods, care areas, offers of help (what the person says) and what they have done (their
+    published write-ups the viewer may see)."""
+    from people.expertise import done_by
+    from people.models import Expertise, HelpOffer
+
+    expertise = Expertise.objects.filter(user=person).prefetch_related("methods", "care_areas").first()
+    return {
+        "key": "expertise",
+        "title": "Expertise",
+        "template": "people/includes/profile_expertise.html",
+        "items": [],
+        "expertise": expertise,
+        "methods": [method.name for method in expertise.methods.all()] if expertise else [],
+        "care_areas": [area.name for area in expertise.care_areas.all()] if expertise else [],
+        "offers": list(HelpOffer.objects.filter(user=person)),
+        "done": done_by(person, request.user, request=request),
+        "is_owner": request.user.is_authenticated and request.user.pk == person.pk,
+    }

@@ -59,3 +59,30 @@ def watch_buttons(context, thread):
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("people/includes/people_who_did.html", takes_context=True)
+def people_who_did(context, project):
+    """A write-up's team and the teams of its adopters that the viewer may see, each with a way to
+    reach them (their profile, and the team's contact form)."""
+    from boost.permissions import visible_pages
+    from people.expertise import visible_profiles
+    from projects.models import ProjectPage, ProjectTeamMember
+
+    request = context.get("request")
+    user = request.user
+    adopters = visible_pages(ProjectPage.objects.filter(adapted_from=project), user, request=request)
+    places = (
+        ProjectTeamMember.objects.filter(project_id__in=[project.pk, *adopters.values_list("pk", flat=True)])
+        .filter(user__in=visible_profiles(user).values("user_id"))
+        .select_related("user__profile", "project")
+        .order_by("project__path", "sort_order", "pk")
+    )
+    teams: dict[int, dict] = {}
+    for place in places:
+        team = teams.setdefault(
+            place.project_id,
+            {"project": place.project, "is_this": place.project_id == project.pk, "people": []},
+        )
+        team["people"].append(place)
+    return {"teams": list(teams.values()), "user": user, "request": request}
