@@ -36,3 +36,48 @@ def load(context: DemoContext) -> None:
         thread = Thread.objects.filter(community=community, is_hidden=False).order_by("pk").first()
         if thread is not None:
             ThreadWatch.objects.get_or_create(user=tom, thread=thread, defaults={"level": WatchLevel.WATCH})
+    load_visits(context)
+
+
+def load_visits(context: DemoContext) -> None:
+    """The first measured write-up's team offers a visit in three weeks; Tom has asked to come, and
+    says what he knows and can help with."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from people.models import Expertise, HelpOffer, VisitOffer, VisitRequest
+    from projects.models import Method
+
+    tom = context.people.get("member_physio")
+    project = ProjectPage.objects.live().filter(measures__n_points__gte=12).distinct().order_by("path").first()
+    if tom is None or project is None or project.owner_id is None:
+        return
+    day = timezone.localdate() + timedelta(days=21)
+    starts = datetime.combine(day, time(10, 0), tzinfo=ZoneInfo("Europe/London"))
+    offer, _ = VisitOffer.objects.get_or_create(
+        project=project,
+        starts_at=starts,
+        defaults={
+            "offered_by": project.owner,
+            "ends_at": starts + timedelta(hours=2),
+            "capacity": 4,
+            "where": "Team base, Riverside Health Centre",
+            "what_you_will_see": "The morning huddle and how the list is kept up to date.",
+            "who_to_ask_for": project.owner.display_name,
+        },
+    )
+    VisitRequest.objects.get_or_create(
+        offer=offer, visitor=tom, defaults={"hoping_to_learn": "How you keep the list current across teams."}
+    )
+    expertise, _ = Expertise.objects.get_or_create(user=tom, defaults={"region": "north_west", "open_to_calls": True})
+    methods = list(Method.objects.order_by("name")[:2])
+    if methods and not expertise.methods.exists():
+        expertise.methods.set(methods)
+    if not HelpOffer.objects.filter(user=tom).exists():
+        HelpOffer.objects.create(
+            user=tom,
+            text="Happy to talk anyone through a **one-stop assessment day** for MSK waits.",
+            html="<p>Happy to talk anyone through a <strong>one-stop assessment day</strong> for MSK waits.</p>",
+        )

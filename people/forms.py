@@ -76,3 +76,23 @@ class FinderForm(forms.Form):
         required=False,
         label="Open to",
     )
+
+
+class VisitOfferForm(BoostForm):
+    date = forms.DateField(
+        label="Date",
+        help_text="For example, 27 3 2027 or 2027-03-27.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
+    )
+    start = forms.TimeField(label="Starts at", help_text="24-hour clock, for example 10:00.")
+    end = forms.TimeField(label="Ends at", help_text="24-hour clock, for example 12:30.")
+    capacity = forms.IntegerField(label="How many visitors can come", min_value=1, max_value=50)
+    where = forms.CharField(max_length=300, label="Where", help_text="The address and where to go on arrival.")
+    what = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 4}), label="What visitors will see")
+    who = forms.CharField(max_length=120, label="Who to ask for")
+
+
+class VisitRequestForm(BoostForm):
+    hoping_to_learn = forms.CharField(
+        max_length=1000, widget=forms.Textarea(attrs={"rows": 4}), label="What do you hope to learn?"
+    )

@@ -9,6 +9,8 @@ choices and listings need no join to the page's specific class.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -179,3 +181,51 @@ class HelpOffer(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class VisitOffer(models.Model):
+    """A write-up's team offers a visit ("come and see"): when, how many, where, what visitors
+    will see and who to ask for."""
+
+    project = models.ForeignKey("projects.ProjectPage", on_delete=models.CASCADE, related_name="visit_offers")
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    capacity = models.PositiveSmallIntegerField(help_text="How many visitors can come.")
+    where = models.CharField(max_length=300)
+    what_you_will_see = models.TextField(max_length=1000)
+    who_to_ask_for = models.CharField(max_length=120)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Visit to {self.project_id} on {self.starts_at:%Y-%m-%d}"
+
+
+class VisitRequest(models.Model):
+    """A member asks to come on an offered visit, saying what they hope to learn."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Waiting for the team"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    offer = models.ForeignKey(VisitOffer, on_delete=models.CASCADE, related_name="requests")
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visit_requests")
+    hoping_to_learn = models.TextField(max_length=1000)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.REQUESTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["offer", "visitor"], name="one_request_per_visit")]
+
+    def __str__(self) -> str:
+        return f"{self.visitor_id} → {self.offer_id} ({self.state})"

@@ -59,8 +59,8 @@ def load_known_pages() -> dict[str | None, list[str]]:
     lead = Membership.objects.filter(role=Membership.Role.FACILITATOR).select_related("user", "community").first()
     ecomap = make_map(lead.user, lead.community)
     member = User.objects.get(email=MEMBER)
-    return {
-        None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
+    known = {
+        None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/people/"],
         MEMBER: [
             "/me/data/",
             "/me/close/",
@@ -68,6 +68,10 @@ def load_known_pages() -> dict[str | None, list[str]]:
             "/accounts/2fa/totp/activate/",
             "/me/following/",
             "/me/feed/",
+            "/me/expertise/",
+            "/me/visits/",
+            "/people/",
+            "/people/?method=zero-day-tracking-list&open_to=visits",
         ],
         lead.user.email: [
             f"/maps/{ecomap.pk}/",
@@ -80,6 +84,22 @@ def load_known_pages() -> dict[str | None, list[str]]:
             f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
         ],
         CURATOR: ["/moderation/", "/moderation/suspensions/", f"/moderation/people/{member.pk}/suspend/"],
+    }
+    for email, urls in _visit_pages().items():
+        known.setdefault(email, []).extend(urls)
+    return known
+
+
+def _visit_pages() -> dict[str, list[str]]:
+    """The demo's offered visit: its team's page, and the request form for the member."""
+    from people.models import VisitOffer
+
+    offer = VisitOffer.objects.select_related("offered_by").first()
+    if offer is None:
+        return {}
+    return {
+        offer.offered_by.email: [f"/visits/write-up/{offer.project_id}/", "/me/visits/"],
+        MEMBER: [f"/visits/{offer.pk}/request/"],
     }
 
 

@@ -86,3 +86,28 @@ def people_who_did(context, project):
         )
         team["people"].append(place)
     return {"teams": list(teams.values()), "user": user, "request": request}
+
+
+@register.inclusion_tag("people/includes/visit_offers.html", takes_context=True)
+def visit_offers(context, project):
+    """ "Come and see": the write-up's upcoming visits with places left, and for its team a way to
+    offer one (one query, two for a co-author)."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from people.models import VisitOffer, VisitRequest
+    from projects.permissions import can_edit_project
+
+    request = context.get("request")
+    user = request.user
+    offers = list(
+        VisitOffer.objects.filter(project=project, starts_at__gt=timezone.now()).annotate(
+            taken=Count("requests", filter=Q(requests__state=VisitRequest.State.ACCEPTED))
+        )[:5]
+    )
+    return {
+        "offers": offers,
+        "user": user,
+        "is_team": user.is_authenticated and can_edit_project(user, project),
+        "project": project,
+    }
