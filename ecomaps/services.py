@@ -20,7 +20,7 @@ from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Revis
 from ecomaps.permissions import map_access
 from ecomaps.render import render_svg
 from ecomaps.revisions import build_snapshot
-from projects.models import PriorityPage
+from projects.models import PriorityPage, ProjectPage
 
 # The documented size limit (README): the benchmark's larger map is exactly this big.
 MAX_STATIONS = 1000
@@ -415,9 +415,11 @@ def add_annotation(
     journey: str = "",
     segment: int | None = None,
     link: int | None = None,
+    project: ProjectPage | None = None,
 ) -> Annotation:
     """Pin a pain point, bright spot, opportunity or data note to a station, to one step of a
-    journey (``segment`` is the step's number, 1 for the first stop to the second) or to a link."""
+    journey (``segment`` is the step's number, 1 for the first stop to the second) or to a link.
+    ``project`` is a write-up working on it (an opportunity taken up, a pain point being tackled)."""
     ecomap = _locked(ecomap)
     _require_contribute(user, ecomap)
     if kind not in Annotation.Kind.values:
@@ -459,6 +461,7 @@ def add_annotation(
         raised_by=user,
         raised_by_name=(raised_by_name or getattr(user, "display_name", "") or "")[:120],
         lived_experience=lived_experience,
+        project=project,
         **target,
     )
     redraw(ecomap, user=user, summary=f"Added the annotation “{note}”")

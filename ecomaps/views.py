@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from boost.permissions import visible_pages
 from communities.models import CommunityPage
 from ecomaps import services
 from ecomaps.csv_import import COLUMNS, export_rows
@@ -39,7 +40,7 @@ from ecomaps.permissions import MapAccess, community_map_access, map_access, pri
 from ecomaps.png import svg_to_png
 from ecomaps.render import journey_style
 from ecomaps.revisions import compare
-from projects.models import PriorityPage
+from projects.models import PriorityPage, ProjectPage
 
 
 def _map(request: HttpRequest, map_id: int) -> tuple[EcoMap, MapAccess]:
@@ -118,9 +119,15 @@ def _content(ecomap: EcoMap, user) -> dict:
     links = list(Link.objects.filter(map=ecomap).select_related("source", "target"))
     notes = list(
         Annotation.objects.filter(map=ecomap)
+        .select_related("project")
         .annotate(endorsement_count=Count("endorsements"))
         .order_by("created_at", "pk")
     )
+    # Write-ups linked to notes are shown only to those who may see them (queries only when linked).
+    linked = {note.project_id for note in notes if note.project_id}
+    visible: set[int] = set()
+    if linked:
+        visible = set(visible_pages(ProjectPage.objects.filter(pk__in=linked), user).values_list("pk", flat=True))
     mine = set()
     if user.is_authenticated:
         mine = set(
@@ -131,6 +138,7 @@ def _content(ecomap: EcoMap, user) -> dict:
     at_link: dict[int, list] = defaultdict(list)
     for note in notes:
         note.endorsed_by_me = note.pk in mine
+        note.work = note.project if note.project_id in visible else None
         if note.station_id:
             at_station[note.station_id].append(note)
         elif note.journey_id:
@@ -231,6 +239,7 @@ def export_json(request: HttpRequest, map_id: int) -> HttpResponse:
             "raised_by": note.raised_by_name,
             "lived_experience": note.lived_experience,
             "endorsements": note.endorsement_count,
+            "work_under_way": {"title": note.work.title, "url": note.work.full_url} if note.work else None,
         }
 
     data = {

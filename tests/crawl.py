@@ -72,6 +72,7 @@ def load_known_pages() -> dict[str | None, list[str]]:
             "/me/visits/",
             "/people/",
             "/people/?method=zero-day-tracking-list&open_to=visits",
+            "/me/api-tokens/",
         ],
         lead.user.email: [
             f"/maps/{ecomap.pk}/",
@@ -115,7 +116,7 @@ def recently_signed_in(client) -> None:
 # Forms posted empty, by who may post them: each page is checked once with its errors shown.
 FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
     None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/"],
+    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/"],
     CURATOR: ["/moderation/people/{member}/suspend/"],
 }
 
