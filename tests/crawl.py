@@ -79,12 +79,20 @@ def load_known_pages() -> dict[str | None, list[str]]:
             f"/maps/{ecomap.pk}/?view=list",
             f"/maps/{ecomap.pk}/import/",
             f"/maps/{ecomap.pk}/changes/",
+            f"/maps/{ecomap.pk}/review/",
+            f"/maps/{ecomap.pk}/suggestions/",
             f"/maps/{ecomap.pk}/changes/compare/?older=2&newer={ecomap.version}",
             f"/maps/{ecomap.pk}/changes/compare/?older=1&newer=99999",
             f"/maps/{ecomap.pk}/stations/provider/edit/",
             f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
         ],
-        CURATOR: ["/moderation/", "/moderation/suspensions/", f"/moderation/people/{member.pk}/suspend/"],
+        CURATOR: [
+            "/moderation/",
+            "/moderation/suspensions/",
+            f"/moderation/people/{member.pk}/suspend/",
+            "/analytics/",
+            "/analytics/?start=2026-05-01&end=2026-01-01",
+        ],
     }
     for email, urls in _visit_pages().items():
         known.setdefault(email, []).extend(urls)
@@ -135,6 +143,7 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
             f"/maps/{ecomap.pk}/import/",
             f"/maps/{ecomap.pk}/stations/provider/edit/",
             f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
+            f"/maps/{ecomap.pk}/suggestions/",
         ]
     pages = []
     for url in urls:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "privacy",
     "search",
     "api",
+    "analytics",
     "wagtailnhsukfrontend",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
