@@ -35,7 +35,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-PAGES = 1000
+PAGES = 300
+PEOPLE = 10_000
 BATCH = 20000
 
 
@@ -53,7 +54,17 @@ def _pages():
     return list(CommunityPage.objects.order_by("pk").values_list("pk", flat=True))
 
 
-def _grow(to: int, pages: list[int], actor_id: int) -> None:
+def _people() -> list[int]:
+    from accounts.models import User
+
+    have = User.objects.filter(email__startswith="bench-person-").count()
+    User.objects.bulk_create(
+        [User(email=f"bench-person-{n}@example.nhs.uk") for n in range(have, PEOPLE)], batch_size=2000
+    )
+    return list(User.objects.filter(email__startswith="bench-person-").order_by("pk").values_list("pk", flat=True))
+
+
+def _grow(to: int, pages: list[int], people: list[int]) -> None:
     from people.models import FeedEvent, FeedTopic
 
     have = FeedEvent.objects.count()
@@ -61,7 +72,12 @@ def _grow(to: int, pages: list[int], actor_id: int) -> None:
         size = min(BATCH, to - have)
         events = FeedEvent.objects.bulk_create(
             [
-                FeedEvent(kind="new_thread", page_id=pages[(have + i) % len(pages)], actor_id=actor_id, detail="Bench")
+                FeedEvent(
+                    kind="new_thread",
+                    page_id=pages[(have + i) % len(pages)],
+                    actor_id=people[(have + i) % len(people)],
+                    detail="Bench",
+                )
                 for i in range(size)
             ]
         )
@@ -91,7 +107,6 @@ def _measure(reader, rounds: int) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--many", type=int, default=1000, help="follows of the second reader (at most 1,000 pages)")
     parser.add_argument("--rounds", type=int, default=50)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
@@ -99,17 +114,21 @@ def main() -> None:
     from people.models import Follow
 
     pages = _pages()
-    actor, _ = User.objects.get_or_create(email="bench-actor@example.nhs.uk")
+    people = _people()
     readers = {}
-    for follows in (10, min(args.many, len(pages))):
+    for follows in (10, len(pages) + len(people)):
         reader, _ = User.objects.get_or_create(email=f"bench-reader-{follows}@example.nhs.uk")
         Follow.objects.filter(user=reader).delete()
-        Follow.objects.bulk_create([Follow(user=reader, page_id=pk, kind="community") for pk in pages[:follows]])
+        rows = [Follow(user=reader, page_id=pk, kind="community") for pk in pages[:follows]]
+        if follows > len(pages):
+            rows += [Follow(user=reader, person_id=pk, kind="person") for pk in people]
+        Follow.objects.bulk_create(rows, batch_size=5000)
         readers[follows] = reader
+    print(f"database: {connection.vendor}; {len(pages)} pages, {len(people):,} people", flush=True)
     print(f"database: {connection.vendor}; first page of the feed (people.feed.feed_page), {args.rounds} rounds")
     print(f"{'events':>10} {'follows':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for size in sorted(args.events):
-        _grow(size, pages, actor.pk)
+        _grow(size, pages, people)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE people_feedevent; ANALYZE people_feedtopic; ANALYZE people_follow")
