@@ -162,7 +162,10 @@ def measure(programme, runs: int) -> None:
     from accounts.models import User
     from learning.models import Cohort, ModuleProgress
 
-    lead = User.objects.create_superuser(email=f"bench-lead-{time.time_ns()}@example.nhs.uk", password=None)
+    # A programme lead named on the page (an admin would be sent to set up a second factor first).
+    lead = User.objects.create_user(email=f"bench-lead-{time.time_ns()}@example.nhs.uk", password=None)
+    programme.leads.add(lead)
+    programme.save()  # parental many-to-many: stored when the page is saved
     learner = ModuleProgress.objects.select_related("user").order_by("-pk").first().user
     cohort = Cohort.objects.filter(programme=programme).order_by("-pk").first()
     pages = {

@@ -89,3 +89,20 @@ def test_programme_page_and_record_queries_do_not_grow_with_modules(client, memb
         client.get(large.url)
     with django_assert_num_queries(record_count):
         client.get("/learning/record/")
+
+
+def test_record_lists_sessions_attended_and_outputs(client, member, leader):
+    from learning.models import SessionAttendance, ValueExercise
+    from tests.factories.communities import add_member, make_community, make_event
+    from tests.factories.projects import make_project
+
+    workspace = make_community("Stroke group", is_private=True, access="invite")
+    add_member(member, workspace)
+    session = make_event(workspace, days=-2, title="Launch day")
+    SessionAttendance.objects.create(event=session, user=member, marked_by=leader)
+    make_project(member, title="Zero-day tracking list")
+    ValueExercise.objects.create(community=workspace, title="Stroke STAR", pathway="Stroke", created_by=member)
+    client.force_login(member)
+    html = client.get("/learning/record/").content.decode()
+    assert "Launch day (Stroke group)" in html
+    assert "Zero-day tracking list</a> (write-up)" in html and "Stroke STAR</a> (value exercise)" in html
