@@ -60,14 +60,26 @@ def load_known_pages() -> dict[str | None, list[str]]:
     ecomap = make_map(lead.user, lead.community)
     member = User.objects.get(email=MEMBER)
     learning = learning_pages(member)
-    return {
-        None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", *learning[None]],
+    known = {
+        None: [
+            "/privacy/",
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password/reset/",
+            "/people/",
+            *learning[None],
+        ],
         MEMBER: [
             "/me/data/",
             "/me/close/",
             "/accounts/2fa/",
             "/accounts/2fa/totp/activate/",
             "/me/following/",
+            "/me/feed/",
+            "/me/expertise/",
+            "/me/visits/",
+            "/people/",
+            "/people/?method=zero-day-tracking-list&open_to=visits",
             "/me/api-tokens/",
             *learning[MEMBER],
         ],
@@ -91,6 +103,22 @@ def load_known_pages() -> dict[str | None, list[str]]:
             "/analytics/?start=2026-05-01&end=2026-01-01",
             *learning[CURATOR],
         ],
+    }
+    for email, urls in _visit_pages().items():
+        known.setdefault(email, []).extend(urls)
+    return known
+
+
+def _visit_pages() -> dict[str, list[str]]:
+    """The demo's offered visit: its team's page, and the request form for the member."""
+    from people.models import VisitOffer
+
+    offer = VisitOffer.objects.select_related("offered_by").first()
+    if offer is None:
+        return {}
+    return {
+        offer.offered_by.email: [f"/visits/write-up/{offer.project_id}/", "/me/visits/"],
+        MEMBER: [f"/visits/{offer.pk}/request/"],
     }
 
 
