@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,10 +21,12 @@ from people.models import Follow, FollowKind
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     """Back to the page the person acted on (``next``, this site only), else ``fallback``."""
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # A control character (a NUL byte from a hostile form) is never a page on this site.
+    # Only a path on this site: redirect() would read any other string as a view name.
+    if target.startswith("/") and target.isprintable() and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
+        return HttpResponseRedirect(target)
     return redirect(fallback)
 
 
