@@ -23,8 +23,12 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     target = request.POST.get("next") or ""
     # A control character (a NUL byte from a hostile form) is never a page on this site.
     # Only a path on this site: redirect() would read any other string as a view name.
-    if target.startswith("/") and target.isprintable() and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return HttpResponseRedirect(target)
     return redirect(fallback)
