@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from accounts.models import Profession, User
+from boost.demo import images
 from boost.demo.context import DemoContext
 from boost.models import CareArea
 from communities.models import Event, Membership
@@ -189,9 +190,23 @@ def load(context: DemoContext) -> None:
             ("Working as a flat team", -180),
         ]
     ]
+    _banner(cohort.community, people=40)
     for spec in TEAMS:
-        _team(context, cohort, lead, sessions, *spec)
+        team = _team(context, cohort, lead, sessions, *spec)
+        _banner(team.community, people=team.community.memberships.count())
     _stroke_value(context, cohort, lead)
+
+
+def _banner(community, *, people: int) -> None:
+    """Workspaces get the same drawn banner as every demo community (the demo never shows a bare page)."""
+    if community.image_id is None:
+        community.image = images.attach(
+            community,
+            title=f"{community.title}: banner",
+            alt=images.community_banner_alt(community.title, people),
+            draw=lambda: images.community_banner(community.slug, people),
+        )
+        community.save(update_fields=["image"])
 
 
 def _team(context, cohort, lead, sessions, name, area, phase, coach_key, existing, new) -> Team:
