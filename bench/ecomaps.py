@@ -14,10 +14,8 @@ in a scratch SQLite database (or DATABASE_URL with --use-configured-db), then pr
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,22 +28,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="200x20,1000x60")
     parser.add_argument("--use-configured-db", action="store_true")
     args = parser.parse_args()
-    if not args.use_configured_db:
-        scratch = Path(tempfile.mkdtemp(prefix="boost-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
-        print(f"Scratch database: {scratch}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boost.settings.test")
+    from bench.scratch import start_django
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django(use_configured_db=args.use_configured_db)
     facilitator, member, community = people()
     print(
         f"\n{'size':>9} {'layout s':>9} {'redraw s':>9} {'SVG KB':>7} {'PNG s':>6} {'PNG KB':>7}  "

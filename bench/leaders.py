@@ -13,10 +13,8 @@ analytics dashboard, and the API's write-up list (100 a page).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,23 +31,12 @@ def main() -> None:
     parser.add_argument("--measures-each", type=int, default=4)
     parser.add_argument("--use-configured-db", action="store_true")
     args = parser.parse_args()
-    if not args.use_configured_db:
-        scratch = Path(tempfile.mkdtemp(prefix="boost-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
-        print(f"Scratch database: {scratch}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boost.settings.test")
+    from bench.scratch import start_django
 
-    import django
-
-    django.setup()
+    start_django(use_configured_db=args.use_configured_db)
     from django.conf import settings
 
-    settings.ALLOWED_HOSTS = ["*"]
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_ip": "0", "api_token": "0"}
-    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     priority, leader = seed_projects(args.projects, args.measures_each)
     seed_community(args.members, args.communities, args.messages)

@@ -11,10 +11,8 @@ progress and phase gates) into a scratch SQLite database (or DATABASE_URL with
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,22 +29,9 @@ def main() -> None:
     parser.add_argument("--cohorts", type=int, default=100)
     parser.add_argument("--use-configured-db", action="store_true")
     args = parser.parse_args()
-    if not args.use_configured_db:
-        scratch = Path(tempfile.mkdtemp(prefix="boost-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
-        print(f"Scratch database: {scratch}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boost.settings.test")
+    from bench.scratch import start_django
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django(use_configured_db=args.use_configured_db)
     programme = seed(args.cohorts)
     measure(programme, args.runs)
 
