@@ -39,9 +39,12 @@ urlpatterns = [
     path("improvement/", include("projects.urls")),
     path("search/", include("search.urls")),
     path("maps/", include("ecomaps.urls")),
+    path("learning/", include("learning.urls")),
     path("", include("discussions.urls")),
     path("", include("privacy.urls")),
     path("", include("people.urls")),
+    path("", include("api.urls")),
+    path("analytics/", include("analytics.urls")),
     path("sitemap.xml", sitemap),
     # Browsers and crawlers ask for /favicon.ico whatever the page links; send them to the icon.
     path("favicon.ico", _favicon),

@@ -51,7 +51,7 @@ class JourneyForm(BoostForm):
         return self.cleaned_data["version"] or 0
 
     def clean_stops(self) -> list[str]:
-        return [part for part in re.split(r"[,\n\r]+", self.cleaned_data["stops"]) if part.strip()]
+        return [part.strip() for part in re.split(r"[,\n\r]+", self.cleaned_data["stops"]) if part.strip()]
 
 
 class JourneyEditForm(JourneyForm):
@@ -121,3 +121,14 @@ class ImportForm(BoostForm):
                 f"The file is too big ({upload.size // 1024} KB). The most it can be is {MAX_BYTES // 1024} KB."
             )
         return upload
+
+
+class ReviewResponseForm(BoostForm):
+    recognised = forms.BooleanField(required=False, label="I recognise this")
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comment (optional)",
+        help_text="What is missing, wrong, or rings true.",
+    )

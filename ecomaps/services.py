@@ -11,12 +11,26 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import Profession
 from communities.models import CommunityPage
 from ecomaps.csv_import import CsvResult, ExistingMap, read_csv
 from ecomaps.layout import JourneyInput, MapInput, StationInput, compute_layout
-from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Revision, Station, Stop
+from ecomaps.models import (
+    Annotation,
+    EcoMap,
+    Endorsement,
+    Journey,
+    Link,
+    Review,
+    ReviewResponse,
+    Revision,
+    Station,
+    Stop,
+    Suggestion,
+)
 from ecomaps.permissions import map_access
 from ecomaps.render import render_svg
 from ecomaps.revisions import build_snapshot
@@ -568,3 +582,130 @@ def import_csv(*, user, ecomap: EcoMap, raw: bytes) -> CsvResult:
         summary=f"Imported {len(result.stations)} station(s) and {len(result.journeys)} journey(s) from a CSV file",
     )
     return result
+
+
+def is_lived_experience(user) -> bool:
+    """Whether ``user`` takes part as a patient or carer (their profile says so)."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return profile is not None and profile.profession == Profession.LIVED_EXPERIENCE
+
+
+@transaction.atomic
+def open_review(*, user, ecomap: EcoMap) -> Review:
+    """Open a validation round: people with lived experience may now endorse the map or comment
+    on each journey until a facilitator closes it."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    if ecomap.review_open:
+        raise InvalidMap("A validation round is already open for this map.")
+    review = Review.objects.create(map=ecomap, opened_by=user)
+    EcoMap.objects.filter(pk=ecomap.pk).update(review_open=True)
+    return review
+
+
+@transaction.atomic
+def close_review(*, user, ecomap: EcoMap) -> Review:
+    """Close the open round. If anyone endorsed the whole map, the map is marked validated now,
+    by that many people; a round with no endorsement leaves the last validation as it was."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    review = Review.objects.filter(map=ecomap, closed_at__isnull=True).first()
+    if review is None:
+        raise InvalidMap("No validation round is open for this map.")
+    count = ReviewResponse.objects.filter(review=review, journey__isnull=True, recognised=True).count()
+    review.closed_at, review.closed_by, review.endorsed_by_count = timezone.now(), user, count
+    review.save(update_fields=["closed_at", "closed_by", "endorsed_by_count"])
+    changes = {"review_open": False}
+    if count:
+        changes |= {"validated_at": review.closed_at, "validated_by_count": count}
+    EcoMap.objects.filter(pk=ecomap.pk).update(**changes)
+    return review
+
+
+@transaction.atomic
+def respond_to_review(
+    *, user, ecomap: EcoMap, journey: str = "", recognised: bool = False, comment: str = ""
+) -> ReviewResponse:
+    """A person with lived experience says whether they recognise the map (``journey`` empty) or
+    one journey, with an optional comment; answering again replaces their earlier answer."""
+    ecomap = _locked(ecomap)
+    _require_contribute(user, ecomap)
+    if not is_lived_experience(user):
+        raise NotAllowed(
+            "Validation rounds ask patients and carers. If that is you, say so in your profile "
+            "(“Patient, carer or lived experience”)."
+        )
+    review = Review.objects.filter(map=ecomap, closed_at__isnull=True).first()
+    if review is None:
+        raise InvalidMap("No validation round is open for this map.")
+    target = None
+    if journey:
+        target = Journey.objects.filter(map=ecomap, key=journey).first()
+        if target is None:
+            raise InvalidMap(f"No journey with the id “{journey}” on this map.")
+    comment = (comment or "").strip()
+    if not recognised and not comment:
+        raise InvalidMap("Say whether you recognise it, or write a comment (or both).")
+    response, _ = ReviewResponse.objects.update_or_create(
+        review=review, user=user, journey=target, defaults={"recognised": recognised, "comment": comment[:2000]}
+    )
+    return response
+
+
+MAX_PENDING_SUGGESTIONS = 200
+
+
+@transaction.atomic
+def suggest(*, user, ecomap: EcoMap, kind: str, data: dict) -> Suggestion:
+    """A member proposes a station (name, key, kind, organisation, description) or a journey
+    (name, key, stops, description, branch_of); a facilitator accepts or declines it."""
+    ecomap = _locked(ecomap)
+    _require_contribute(user, ecomap)
+    if kind not in Suggestion.Kind.values:
+        raise InvalidMap("Suggest a station or a journey.")
+    if not (data.get("name") or "").strip():
+        raise InvalidMap(f"Give the {kind} a name.")
+    if Suggestion.objects.filter(map=ecomap, state=Suggestion.State.PENDING).count() >= MAX_PENDING_SUGGESTIONS:
+        raise InvalidMap(
+            f"This map already has {MAX_PENDING_SUGGESTIONS} suggestions waiting; "
+            "ask a facilitator to go through them first."
+        )
+    return Suggestion.objects.create(map=ecomap, kind=kind, data=data, suggested_by=user)
+
+
+@transaction.atomic
+def decide_suggestion(*, user, suggestion: Suggestion, accept: bool) -> Suggestion:
+    """Accept (add it to the map, through the usual service, refusing as it would) or decline a
+    pending suggestion. A refused acceptance leaves the suggestion waiting."""
+    ecomap = _locked(suggestion.map)
+    _require_edit(user, ecomap)
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.state != Suggestion.State.PENDING:
+        raise InvalidMap(f"That suggestion was already {suggestion.get_state_display().lower()}.")
+    if accept:
+        data = suggestion.data
+        if suggestion.kind == Suggestion.Kind.STATION:
+            add_station(
+                user=user,
+                ecomap=ecomap,
+                key=data.get("key", ""),
+                name=data.get("name", ""),
+                kind=data.get("kind", Station.Kind.SERVICE),
+                organisation=data.get("organisation", ""),
+                description=data.get("description", ""),
+            )
+        else:
+            set_journey(
+                user=user,
+                ecomap=ecomap,
+                key=data.get("key", ""),
+                name=data.get("name", ""),
+                station_keys=data.get("stops", []),
+                description=data.get("description", ""),
+                branch_of=data.get("branch_of", ""),
+                expected_version=0,
+            )
+    suggestion.state = Suggestion.State.ACCEPTED if accept else Suggestion.State.DECLINED
+    suggestion.decided_by, suggestion.decided_at = user, timezone.now()
+    suggestion.save(update_fields=["state", "decided_by", "decided_at"])
+    return suggestion

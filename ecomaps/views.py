@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -32,10 +33,23 @@ from ecomaps.forms import (
     LinkForm,
     MapForm,
     NudgeForm,
+    ReviewResponseForm,
     StationEditForm,
     StationForm,
 )
-from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Revision, Station, Stop
+from ecomaps.models import (
+    Annotation,
+    EcoMap,
+    Endorsement,
+    Journey,
+    Link,
+    Review,
+    ReviewResponse,
+    Revision,
+    Station,
+    Stop,
+    Suggestion,
+)
 from ecomaps.permissions import MapAccess, community_map_access, map_access, priority_map_access
 from ecomaps.png import svg_to_png
 from ecomaps.render import journey_style
@@ -723,4 +737,153 @@ def compare_revisions(request: HttpRequest, map_id: int) -> HttpResponse:
             ],
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _review_target_prefix(key: str) -> str:
+    return f"review-{key or 'map'}"
+
+
+def review(request: HttpRequest, map_id: int) -> HttpResponse:
+    """The validation round: facilitators open and close it; people with lived experience say
+    whether they recognise the whole map and each journey, with comments; everyone who may see
+    the map sees the answers and when the map was last validated."""
+    ecomap, access = _map(request, map_id)
+    user = request.user
+    may_respond = access.can_contribute and ecomap.review_open and services.is_lived_experience(user)
+    failed: dict[str, ReviewResponseForm] = {}
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        action = request.POST.get("action")
+        if action in ("open", "close"):
+            verb = services.open_review if action == "open" else services.close_review
+            try:
+                done = verb(user=user, ecomap=ecomap)
+            except services.MapError as error:
+                messages.error(request, str(error))
+            else:
+                if action == "open":
+                    messages.success(request, "The validation round is open.")
+                elif done.endorsed_by_count:
+                    messages.success(
+                        request, f"The round is closed: the map is validated by {done.endorsed_by_count} people."
+                    )
+                else:
+                    messages.success(request, "The round is closed. Nobody endorsed the whole map in it.")
+            return redirect("ecomaps:review", ecomap.pk)
+        key = request.POST.get("target", "")
+        form = ReviewResponseForm(request.POST, prefix=_review_target_prefix(key))
+        if form.is_valid():
+            try:
+                services.respond_to_review(user=user, ecomap=ecomap, journey=key, **form.cleaned_data)
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Thank you: your answer is saved.")
+                return redirect(reverse("ecomaps:review", args=[ecomap.pk]) + f"#{_review_target_prefix(key)}")
+        failed[key] = form
+    current = Review.objects.filter(map=ecomap).select_related("opened_by__profile", "closed_by__profile").first()
+    responses = (
+        list(ReviewResponse.objects.filter(review=current).select_related("user__profile", "journey"))
+        if current
+        else []
+    )
+    journeys = list(Journey.objects.filter(map=ecomap).order_by("order", "key"))
+    targets = [("", "The whole map"), *[(j.key, j.name) for j in journeys]]
+    rows = []
+    for key, label in targets:
+        answers = [r for r in responses if (r.journey.key if r.journey_id else "") == key]
+        mine = next((r for r in answers if r.user_id == user.pk), None)
+        form = failed.get(key)
+        if form is None and may_respond:
+            initial = {"recognised": mine.recognised, "comment": mine.comment} if mine else None
+            form = ReviewResponseForm(prefix=_review_target_prefix(key), initial=initial)
+        rows.append(
+            {
+                "key": key,
+                "anchor": _review_target_prefix(key),
+                "label": label,
+                "recognised": sum(1 for r in answers if r.recognised),
+                "comments": [r for r in answers if r.comment],
+                "form": form if may_respond else None,
+            }
+        )
+    return render(
+        request,
+        "ecomaps/review.html",
+        {
+            "ecomap": ecomap,
+            "access": access,
+            "review": current,
+            "rows": rows,
+            "may_respond": may_respond,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=400 if failed else 200,
+    )
+
+
+def suggestions(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Members suggest stations and journeys; facilitators accept (added through the usual
+    services, with their checks) or decline them."""
+    ecomap, access = _map(request, map_id)
+    user = request.user
+    station_form = StationForm(prefix="suggest-station") if access.can_contribute else None
+    journey_form = JourneyForm(prefix="suggest-journey") if access.can_contribute else None
+    status = 200
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.can_contribute:
+            raise Http404("No such page")
+        decision = request.POST.get("decision")
+        if decision in ("accept", "decline"):
+            found = Suggestion.objects.filter(map=ecomap, pk=request.POST.get("suggestion") or 0).first()
+            if found is None:
+                raise Http404("No such suggestion")
+            accept = decision == "accept"
+            try:
+                services.decide_suggestion(user=user, suggestion=found, accept=accept)
+            except services.MapError as error:
+                messages.error(request, f"Not accepted: {error}")
+            else:
+                messages.success(request, "Suggestion accepted and added to the map." if accept else "Declined.")
+            return redirect("ecomaps:suggestions", ecomap.pk)
+        kind = request.POST.get("kind")
+        form = (
+            StationForm(request.POST, prefix="suggest-station")
+            if kind == "station"
+            else JourneyForm(request.POST, prefix="suggest-journey")
+        )
+        if form.is_valid():
+            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            try:
+                services.suggest(user=user, ecomap=ecomap, kind=kind or "journey", data=data)
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Thank you: a facilitator will look at your suggestion.")
+                return redirect("ecomaps:suggestions", ecomap.pk)
+        status = 400
+        if kind == "station":
+            station_form = form
+        else:
+            journey_form = form
+    listed = list(
+        Suggestion.objects.filter(map=ecomap).select_related("suggested_by__profile", "decided_by__profile")[:100]
+    )
+    return render(
+        request,
+        "ecomaps/suggestions.html",
+        {
+            "ecomap": ecomap,
+            "access": access,
+            "pending": [s for s in listed if s.state == Suggestion.State.PENDING],
+            "decided": [s for s in listed if s.state != Suggestion.State.PENDING][:30],
+            "station_form": station_form,
+            "journey_form": journey_form,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=status,
     )

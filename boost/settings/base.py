@@ -32,9 +32,12 @@ INSTALLED_APPS = [
     "projects",
     "discussions",
     "ecomaps",
+    "learning",
     "people",
     "privacy",
     "search",
+    "api",
+    "analytics",
     "wagtailnhsukfrontend",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -274,6 +277,8 @@ RATE_LIMITS = {
     "contact_team": env("RATE_LIMIT_CONTACT_TEAM", "5/h"),
     "anonymous_search": env("RATE_LIMIT_ANONYMOUS_SEARCH", "60/m"),
     "anonymous_suggest": env("RATE_LIMIT_ANONYMOUS_SUGGEST", "240/m"),
+    "api_ip": env("RATE_LIMIT_API_IP", "120/m"),
+    "api_token": env("RATE_LIMIT_API_TOKEN", "60/m"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -380,6 +385,8 @@ SECURE_CSP = {
     # The NHS.UK frontend loads the Frutiger web font from the NHS's own asset host.
     "font-src": [CSP.SELF, "https://assets.nhs.uk"],
     "connect-src": [CSP.SELF],
+    # Learning modules embed YouTube (privacy-enhanced) and Vimeo players, always with a transcript.
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF, "https://login.microsoftonline.com"],
     "base-uri": [CSP.SELF],
