@@ -27,14 +27,14 @@ pytestmark = pytest.mark.django_db
 BUDGET = {
     "home": (4, 8),
     "communities": (10, 15),
-    "community": (14, 22),
-    "write-up": (12, 20),
+    "community": (17, 25),
+    "write-up": (15, 24),
     "projects": (17, 22),
     "priority": (14, 20),
     "search": (4, 10),
     "thread": (7, 17),
-    "dashboard": (None, 16),
-    "profile": (None, 9),
+    "dashboard": (None, 21),
+    "profile": (None, 15),
 }
 
 
