@@ -23,6 +23,7 @@ from wagtail.models import Revision
 from accounts.models import Profession
 from analytics.suppression import THRESHOLD, Cell, breakdown, cell
 from boost.permissions import visible_pages
+from boost.vocabulary import CareSetting
 from communities.models import CommunityPage, Event, Membership, Rsvp
 from discussions.models import Message, Thread
 from projects.models import ProjectPage, Stage
@@ -341,6 +342,9 @@ FIGURES = {
     "members": members_over_time,
     "profession": lambda scope: members_by(scope, "profession", "Members by profession", dict(Profession.choices)),
     "organisation": lambda scope: members_by(scope, "organisation", "Members by organisation", {}),
+    "care_setting": lambda scope: members_by(
+        scope, "care_setting", "Members by care setting", dict(CareSetting.choices)
+    ),
     "share": lived_experience_share,
     "activity": community_activity,
     "stories": stories_by_stage,
