@@ -60,6 +60,9 @@ class NHSUKBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         widget = widget or self.field.widget
         attrs = super().build_widget_attrs(attrs, widget)
+        if widget.is_hidden:
+            # HTML forbids aria-* on a hidden input; its error shows in the form's error summary.
+            return attrs
         existing = attrs.get("class", widget.attrs.get("class", ""))
         css = widget_classes(widget, has_errors=bool(self.errors))
         if css and css not in existing:

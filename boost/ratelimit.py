@@ -42,6 +42,8 @@ ACTIONS: dict[str, str] = {
     "contact_team": "contact write-up teams",
     "anonymous_search": "search while signed out",
     "anonymous_suggest": "ask for search suggestions while signed out",
+    "api_ip": "call the API from one address",
+    "api_token": "call the API with one token",
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -42,6 +42,8 @@ urlpatterns = [
     path("", include("discussions.urls")),
     path("", include("privacy.urls")),
     path("", include("people.urls")),
+    path("", include("api.urls")),
+    path("analytics/", include("analytics.urls")),
     path("sitemap.xml", sitemap),
     # Browsers and crawlers ask for /favicon.ico whatever the page links; send them to the icon.
     path("favicon.ico", _favicon),

@@ -26,6 +26,9 @@ def page_rights(page, request, serve_args, serve_kwargs):
     if getattr(request, "is_preview", False):
         return None
     restrictions = page_view_restrictions(page)
+    if page.alias_of_id is None:
+        # Wagtail's own check runs next and would read the same rows again (BasePage.get_view_restrictions).
+        page._restrictions_while_serving = restrictions
     community = None if isinstance(page, CommunityPage) else community_of(page)
     user = request.user
     if can_view_page(user, page, request=request, restrictions=restrictions, community=community):

@@ -32,7 +32,10 @@ class JourneyForm(BoostForm):
         max_length=200, help_text="For example “Mrs A, waiting for a package of care after discharge”."
     )
     key = forms.SlugField(
-        max_length=60, required=False, label="Short id", help_text="Give an existing journey's id to change it."
+        max_length=60,
+        required=False,
+        label="Short id",
+        help_text="Made from the name if left empty. To change a journey, use “Change” beside it.",
     )
     stops = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -41,8 +44,33 @@ class JourneyForm(BoostForm):
     branch_of = forms.CharField(max_length=60, required=False, label="Branches from (journey id, optional)")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    # What the form was opened on: 0 for a new journey, else the journey's version (see services).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0, required=False)
+
+    def clean_version(self) -> int:
+        return self.cleaned_data["version"] or 0
+
     def clean_stops(self) -> list[str]:
-        return [part for part in re.split(r"[,\n\r]+", self.cleaned_data["stops"]) if part.strip()]
+        return [part.strip() for part in re.split(r"[,\n\r]+", self.cleaned_data["stops"]) if part.strip()]
+
+
+class JourneyEditForm(JourneyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["key"]
+
+
+class StationEditForm(BoostForm):
+    name = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(choices=Station.Kind.choices, label="Type")
+    organisation = forms.CharField(max_length=160, required=False, label="Owning organisation")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CompareForm(BoostForm):
+    older = forms.IntegerField(label="From revision", min_value=1)
+    newer = forms.IntegerField(label="To revision", min_value=1)
 
 
 class AnnotationForm(BoostForm):
@@ -93,3 +121,14 @@ class ImportForm(BoostForm):
                 f"The file is too big ({upload.size // 1024} KB). The most it can be is {MAX_BYTES // 1024} KB."
             )
         return upload
+
+
+class ReviewResponseForm(BoostForm):
+    recognised = forms.BooleanField(required=False, label="I recognise this")
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comment (optional)",
+        help_text="What is missing, wrong, or rings true.",
+    )

@@ -28,6 +28,10 @@ class EcoMap(models.Model):
     layout = models.JSONField(default=dict, blank=True)
     svg = models.TextField(blank=True)
     drawn_version = models.PositiveIntegerField(default=0)
+    # The validation round, kept on the map so its page shows it without another query.
+    review_open = models.BooleanField(default=False)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_by_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -66,6 +70,8 @@ class Station(models.Model):
     # A facilitator's nudge: a grid cell the layout keeps this station in (when it is free).
     pinned_col = models.IntegerField(null=True, blank=True)
     pinned_row = models.IntegerField(null=True, blank=True)
+    # Bumped by each edit of this station: an edit form carries it, so a stale write is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -83,6 +89,8 @@ class Journey(models.Model):
     # A branch is its own line: it must start at a station of the journey it branches from.
     branch_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="branches")
     order = models.PositiveIntegerField(default=0)
+    # Bumped by each edit of this journey: an edit form carries it, so a stale write is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -147,6 +155,10 @@ class Annotation(models.Model):
     journey = models.ForeignKey(Journey, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations")
     segment_position = models.PositiveIntegerField(null=True, blank=True)
     link = models.ForeignKey(Link, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations")
+    # The write-up working on it: the map shows the work under way to whoever may see that write-up.
+    project = models.ForeignKey(
+        "projects.ProjectPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="ecomap_annotations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -176,3 +188,106 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} endorses {self.annotation}"
+
+
+class Revision(models.Model):
+    """One change to a map: who made it, when, and the whole map as it stood afterwards.
+
+    Written by :func:`ecomaps.services.redraw`, which every change goes through, so there is one
+    record of history. ``number`` is the map's ``version`` after the change; any two revisions of
+    a map can be compared (``ecomaps.revisions``)."""
+
+    map = models.ForeignKey(EcoMap, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    summary = models.CharField(max_length=300)
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["map", "number"], name="ecomap_revision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.map} revision {self.number}: {self.summary}"
+
+
+class Review(models.Model):
+    """A validation round: a facilitator opens it, people with lived experience say whether they
+    recognise the map and comment on each journey, the facilitator closes it. A round closed with
+    at least one endorsement of the whole map marks the map validated (``EcoMap.validated_at``)."""
+
+    map = models.ForeignKey(EcoMap, on_delete=models.CASCADE, related_name="reviews")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    endorsed_by_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["map"], condition=models.Q(closed_at__isnull=True), name="ecomap_one_open_review"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.map} opened {self.opened_at:%d %b %Y}"
+
+
+class ReviewResponse(models.Model):
+    """One person's view in a round: of the whole map (no journey) or of one journey."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="responses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    journey = models.ForeignKey(Journey, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    recognised = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["updated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "user"], condition=models.Q(journey__isnull=True), name="ecomap_review_map_once"
+            ),
+            models.UniqueConstraint(
+                fields=["review", "user", "journey"],
+                condition=models.Q(journey__isnull=False),
+                name="ecomap_review_journey_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.journey or self.review.map}"
+
+
+class Suggestion(models.Model):
+    """A member's proposed station or journey, waiting for a facilitator to accept (it is then
+    added through the same service as a facilitator's own change) or decline it."""
+
+    class Kind(models.TextChoices):
+        STATION = "station", "Station"
+        JOURNEY = "journey", "Journey"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a facilitator"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    map = models.ForeignKey(EcoMap, on_delete=models.CASCADE, related_name="suggestions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The form's cleaned fields, as the service that adds it takes them.
+    data = models.JSONField(default=dict)
+    suggested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} “{self.data.get('name', '')}” ({self.get_state_display()})"

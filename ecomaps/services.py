@@ -11,15 +11,30 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import Profession
 from communities.models import CommunityPage
 from ecomaps.csv_import import CsvResult, ExistingMap, read_csv
 from ecomaps.layout import JourneyInput, MapInput, StationInput, compute_layout
-from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Station, Stop
+from ecomaps.models import (
+    Annotation,
+    EcoMap,
+    Endorsement,
+    Journey,
+    Link,
+    Review,
+    ReviewResponse,
+    Revision,
+    Station,
+    Stop,
+    Suggestion,
+)
 from ecomaps.permissions import map_access
 from ecomaps.render import render_svg
-from projects.models import PriorityPage
+from ecomaps.revisions import build_snapshot
+from projects.models import PriorityPage, ProjectPage
 
 # The documented size limit (README): the benchmark's larger map is exactly this big.
 MAX_STATIONS = 1000
@@ -63,8 +78,9 @@ def _locked(ecomap: EcoMap) -> EcoMap:
     return EcoMap.objects.select_for_update(of=("self",)).select_related("community", "priority").get(pk=ecomap.pk)
 
 
-def redraw(ecomap: EcoMap) -> EcoMap:
-    """Lay out and render the map from what is stored, bump its version and store the drawing.
+def redraw(ecomap: EcoMap, *, user, summary: str) -> EcoMap:
+    """Lay out and render the map from what is stored, bump its version, store the drawing and
+    keep the change as a :class:`Revision` (who, when, ``summary``, the whole map afterwards).
     Called by every verb inside its transaction; never by a page view."""
     stations = list(Station.objects.filter(map=ecomap).order_by("key"))
     journeys = list(Journey.objects.filter(map=ecomap).order_by("order", "key"))
@@ -74,7 +90,11 @@ def redraw(ecomap: EcoMap) -> EcoMap:
         Stop.objects.filter(journey__map=ecomap).order_by("journey", "position").values_list("journey_id", "station_id")
     ):
         stops.setdefault(journey_id, []).append(key_of[station_id])
-    links = list(Link.objects.filter(map=ecomap).values_list("source__key", "target__key"))
+    links = list(
+        Link.objects.filter(map=ecomap)
+        .order_by("pk")
+        .values_list("source__key", "target__key", "kind", "description", named=True)
+    )
     data = MapInput(
         stations=[
             StationInput(
@@ -85,12 +105,15 @@ def redraw(ecomap: EcoMap) -> EcoMap:
             for s in stations
         ],
         journeys=[JourneyInput(j.key, tuple(stops.get(j.pk, ()))) for j in journeys],
-        links=sorted(links),
+        links=sorted((link.source__key, link.target__key) for link in links),
     )
     layout = compute_layout(data)
     journey_key = {j.pk: j.key for j in journeys}
     notes = []
-    for note in Annotation.objects.filter(map=ecomap).select_related("station", "link__source", "link__target"):
+    annotations = list(
+        Annotation.objects.filter(map=ecomap).select_related("station", "link__source", "link__target").order_by("pk")
+    )
+    for note in annotations:
         entry = {"kind": note.kind, "text": note.text}
         if note.station_id:
             entry["station"] = note.station.key
@@ -113,6 +136,13 @@ def redraw(ecomap: EcoMap) -> EcoMap:
     ecomap.refresh_from_db(fields=["version"])
     EcoMap.objects.filter(pk=ecomap.pk).update(drawn_version=ecomap.version)
     ecomap.drawn_version = ecomap.version
+    Revision.objects.create(
+        map=ecomap,
+        number=ecomap.version,
+        author=user if getattr(user, "is_authenticated", False) else None,
+        summary=summary[:300],
+        snapshot=build_snapshot(ecomap, stations, journeys, stops, links, annotations),
+    )
     return ecomap
 
 
@@ -142,7 +172,7 @@ def create_map(
     ecomap = EcoMap(title=title[:200], description=description, community=community, priority=priority, created_by=user)
     _require_edit(user, ecomap)
     ecomap.save()
-    return redraw(ecomap)
+    return redraw(ecomap, user=user, summary=f"Started the map “{ecomap.title}”")
 
 
 @transaction.atomic
@@ -166,14 +196,68 @@ def add_station(
     if kind not in Station.Kind.values:
         raise InvalidMap(f"“{kind}” is not a station type. Use one of: {', '.join(Station.Kind.values)}.")
     if Station.objects.filter(map=ecomap).count() >= MAX_STATIONS:
-        raise InvalidMap(f"A map can have at most {MAX_STATIONS} stations.")
+        raise InvalidMap(
+            f"This map already has {MAX_STATIONS:,} stations, the most a map can have. "
+            "Remove one first, or start a second map for part of the system."
+        )
     if Station.objects.filter(map=ecomap, key=key).exists():
         raise InvalidMap(f"This map already has a station with the id “{key}”.")
     station = Station.objects.create(
         map=ecomap, key=key, name=name[:120], kind=kind, organisation=organisation[:160], description=description
     )
-    redraw(ecomap)
+    redraw(ecomap, user=user, summary=f"Added the station “{station.name}”")
     return station
+
+
+class StaleEdit(MapError):
+    """Someone else saved the same element after this person opened the form: nothing was saved."""
+
+
+def _stale(ecomap: EcoMap, what: str) -> StaleEdit:
+    latest = Revision.objects.filter(map=ecomap).select_related("author").order_by("-number").first()
+    who = ""
+    if latest is not None:
+        name = latest.author.display_name if latest.author else "someone"
+        who = f" (the last change to the map was by {name}: {latest.summary[:1].lower()}{latest.summary[1:]})"
+    return StaleEdit(
+        f"{what} was changed by someone else after you opened the form{who}. Your change was not saved. "
+        "The form now shows what is saved; check it, and save again if you still want your change."
+    )
+
+
+@transaction.atomic
+def update_station(
+    *,
+    user,
+    station: Station,
+    expected_version: int | None,
+    name: str,
+    kind: str,
+    organisation: str = "",
+    description: str = "",
+) -> Station:
+    """Change a station's name, type, organisation or description. ``expected_version`` is the
+    station's version when the form was opened; if it has changed since, nothing is saved and
+    :class:`StaleEdit` says so (``None`` skips the check, for loaders)."""
+    ecomap = _locked(station.map)
+    _require_edit(user, ecomap)
+    current = Station.objects.filter(pk=station.pk).first()
+    if current is None:
+        raise InvalidMap("That station has been removed from the map.")
+    if expected_version is not None and current.version != expected_version:
+        raise _stale(ecomap, f"The station “{current.name}”")
+    name = (name or "").strip()
+    if not name:
+        raise InvalidMap("Give the station a name.")
+    if kind not in Station.Kind.values:
+        raise InvalidMap(f"“{kind}” is not a station type. Use one of: {', '.join(Station.Kind.values)}.")
+    current.name, current.kind = name[:120], kind
+    current.organisation, current.description = organisation[:160], description
+    current.version = F("version") + 1
+    current.save(update_fields=["name", "kind", "organisation", "description", "version"])
+    current.refresh_from_db()
+    redraw(ecomap, user=user, summary=f"Changed the station “{current.name}”")
+    return current
 
 
 def _check_stops(ecomap: EcoMap, name: str, station_keys: Sequence[str]) -> list[Station]:
@@ -207,19 +291,37 @@ def set_journey(
     station_keys: Sequence[str],
     description: str = "",
     branch_of: str = "",
+    expected_version: int | None = None,
 ) -> Journey:
     """Create or replace a journey: its name and its stops, in order. A journey may come back to a
-    station; a branch starts at a station of the journey it branches from."""
+    station; a branch starts at a station of the journey it branches from.
+
+    ``expected_version`` is what the form was opened on: 0 for a new journey (an id already taken
+    is refused), else the journey's version then; a journey changed since is refused with
+    :class:`StaleEdit`, so a second editor never silently overwrites the first (``None`` skips the
+    check, for loaders)."""
     ecomap = _locked(ecomap)
     _require_edit(user, ecomap)
     name = (name or "").strip()
     if not name:
         raise InvalidMap("Give the journey a name, for example “Mrs A, waiting for care after discharge”.")
     key = _clean_key(key or name, "journey")
-    stations = _check_stops(ecomap, name, station_keys)
     journey = Journey.objects.filter(map=ecomap, key=key).first()
+    if expected_version == 0 and journey is not None:
+        raise InvalidMap(
+            f"The map already has a journey with the id “{key}” (“{journey.name}”), so nothing was saved. "
+            "To change it, use “Change” beside it; for a new journey, choose another id."
+        )
+    if expected_version and journey is None:
+        raise InvalidMap(f"The journey “{key}” has been removed from the map, so nothing was saved.")
+    if expected_version and journey.version != expected_version:
+        raise _stale(ecomap, f"The journey “{journey.name}”")
+    stations = _check_stops(ecomap, name, station_keys)
     if journey is None and Journey.objects.filter(map=ecomap).count() >= MAX_JOURNEYS:
-        raise InvalidMap(f"A map can have at most {MAX_JOURNEYS} journeys.")
+        raise InvalidMap(
+            f"This map already has {MAX_JOURNEYS} journeys, the most a map can have. "
+            "Remove one first, or start a second map for part of the system."
+        )
     parent = None
     if branch_of:
         parent = Journey.objects.filter(map=ecomap, key=branch_of).first()
@@ -240,14 +342,17 @@ def set_journey(
             )
         journey.stops.all().delete()
         journey.name, journey.description, journey.branch_of = name[:200], description, parent
+        journey.version += 1
         journey.save()
+        summary = f"Changed the journey “{journey.name}”"
     else:
         order = Journey.objects.filter(map=ecomap).count()
         journey = Journey.objects.create(
             map=ecomap, key=key, name=name[:200], description=description, branch_of=parent, order=order
         )
+        summary = f"Added the journey “{journey.name}”"
     Stop.objects.bulk_create(Stop(journey=journey, position=i, station=s) for i, s in enumerate(stations))
-    redraw(ecomap)
+    redraw(ecomap, user=user, summary=summary)
     return journey
 
 
@@ -282,8 +387,10 @@ def remove_station(*, user, station: Station, reroute: bool = False) -> None:
         journey.stops.all().delete()
         by_key = {s.key: s for s in Station.objects.filter(map=ecomap, key__in=set(rerouted))}
         Stop.objects.bulk_create(Stop(journey=journey, position=i, station=by_key[k]) for i, k in enumerate(rerouted))
+        Journey.objects.filter(pk=journey.pk).update(version=F("version") + 1)
     station.delete()
-    redraw(ecomap)
+    rerouted_note = f", rerouting {', '.join(f'“{j.name}”' for j in journeys)}" if journeys else ""
+    redraw(ecomap, user=user, summary=f"Removed the station “{station.name}”{rerouted_note}")
 
 
 @transaction.atomic
@@ -304,7 +411,7 @@ def add_link(
     link = Link.objects.create(
         map=ecomap, source=found[source], target=found[target], kind=kind, description=description[:300]
     )
-    redraw(ecomap)
+    redraw(ecomap, user=user, summary=f"Added a link: {link}")
     return link
 
 
@@ -322,9 +429,11 @@ def add_annotation(
     journey: str = "",
     segment: int | None = None,
     link: int | None = None,
+    project: ProjectPage | None = None,
 ) -> Annotation:
     """Pin a pain point, bright spot, opportunity or data note to a station, to one step of a
-    journey (``segment`` is the step's number, 1 for the first stop to the second) or to a link."""
+    journey (``segment`` is the step's number, 1 for the first stop to the second) or to a link.
+    ``project`` is a write-up working on it (an opportunity taken up, a pain point being tackled)."""
     ecomap = _locked(ecomap)
     _require_contribute(user, ecomap)
     if kind not in Annotation.Kind.values:
@@ -366,9 +475,10 @@ def add_annotation(
         raised_by=user,
         raised_by_name=(raised_by_name or getattr(user, "display_name", "") or "")[:120],
         lived_experience=lived_experience,
+        project=project,
         **target,
     )
-    redraw(ecomap)
+    redraw(ecomap, user=user, summary=f"Added the annotation “{note}”")
     return note
 
 
@@ -398,7 +508,8 @@ def nudge_station(*, user, station: Station, col: int | None, row: int | None) -
             if key != station.key and (info["col"], info["row"]) == (col, row):
                 raise InvalidMap(f"Column {col}, row {row} is where “{key}” is drawn; choose a free place.")
     Station.objects.filter(pk=station.pk).update(pinned_col=col, pinned_row=row)
-    redraw(ecomap)
+    where = f"to column {col}, row {row}" if col is not None else "back to where the layout puts it"
+    redraw(ecomap, user=user, summary=f"Moved the station “{station.name}” {where}")
     station.refresh_from_db()
     return station
 
@@ -437,10 +548,11 @@ def import_csv(*, user, ecomap: EcoMap, raw: bytes) -> CsvResult:
             station = stations[row.key]
             for name, value in fields.items():
                 setattr(station, name, value)
+            station.version += 1
             changed.append(station)
         else:
             new.append(Station(map=ecomap, key=row.key, **fields))
-    Station.objects.bulk_update(changed, ["name", "kind", "organisation", "description"])
+    Station.objects.bulk_update(changed, ["name", "kind", "organisation", "description", "version"])
     Station.objects.bulk_create(new)
     stations = {s.key: s for s in Station.objects.filter(map=ecomap)}
     journeys = {j.key: j for j in Journey.objects.filter(map=ecomap)}
@@ -456,12 +568,144 @@ def import_csv(*, user, ecomap: EcoMap, raw: bytes) -> CsvResult:
         else:
             journey.stops.all().delete()
             journey.name, journey.description = row.name, row.description
+            journey.version += 1
         Stop.objects.bulk_create(
             Stop(journey=journey, position=i, station=stations[key]) for i, key in enumerate(row.stops)
         )
     for row in result.journeys:
         journey = journeys[row.key]
         journey.branch_of = journeys[row.branch_of] if row.branch_of else None
-        journey.save(update_fields=["name", "description", "branch_of"])
-    redraw(ecomap)
+        journey.save(update_fields=["name", "description", "branch_of", "version"])
+    redraw(
+        ecomap,
+        user=user,
+        summary=f"Imported {len(result.stations)} station(s) and {len(result.journeys)} journey(s) from a CSV file",
+    )
     return result
+
+
+def is_lived_experience(user) -> bool:
+    """Whether ``user`` takes part as a patient or carer (their profile says so)."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return profile is not None and profile.profession == Profession.LIVED_EXPERIENCE
+
+
+@transaction.atomic
+def open_review(*, user, ecomap: EcoMap) -> Review:
+    """Open a validation round: people with lived experience may now endorse the map or comment
+    on each journey until a facilitator closes it."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    if ecomap.review_open:
+        raise InvalidMap("A validation round is already open for this map.")
+    review = Review.objects.create(map=ecomap, opened_by=user)
+    EcoMap.objects.filter(pk=ecomap.pk).update(review_open=True)
+    return review
+
+
+@transaction.atomic
+def close_review(*, user, ecomap: EcoMap) -> Review:
+    """Close the open round. If anyone endorsed the whole map, the map is marked validated now,
+    by that many people; a round with no endorsement leaves the last validation as it was."""
+    ecomap = _locked(ecomap)
+    _require_edit(user, ecomap)
+    review = Review.objects.filter(map=ecomap, closed_at__isnull=True).first()
+    if review is None:
+        raise InvalidMap("No validation round is open for this map.")
+    count = ReviewResponse.objects.filter(review=review, journey__isnull=True, recognised=True).count()
+    review.closed_at, review.closed_by, review.endorsed_by_count = timezone.now(), user, count
+    review.save(update_fields=["closed_at", "closed_by", "endorsed_by_count"])
+    changes = {"review_open": False}
+    if count:
+        changes |= {"validated_at": review.closed_at, "validated_by_count": count}
+    EcoMap.objects.filter(pk=ecomap.pk).update(**changes)
+    return review
+
+
+@transaction.atomic
+def respond_to_review(
+    *, user, ecomap: EcoMap, journey: str = "", recognised: bool = False, comment: str = ""
+) -> ReviewResponse:
+    """A person with lived experience says whether they recognise the map (``journey`` empty) or
+    one journey, with an optional comment; answering again replaces their earlier answer."""
+    ecomap = _locked(ecomap)
+    _require_contribute(user, ecomap)
+    if not is_lived_experience(user):
+        raise NotAllowed(
+            "Validation rounds ask patients and carers. If that is you, say so in your profile "
+            "(“Patient, carer or lived experience”)."
+        )
+    review = Review.objects.filter(map=ecomap, closed_at__isnull=True).first()
+    if review is None:
+        raise InvalidMap("No validation round is open for this map.")
+    target = None
+    if journey:
+        target = Journey.objects.filter(map=ecomap, key=journey).first()
+        if target is None:
+            raise InvalidMap(f"No journey with the id “{journey}” on this map.")
+    comment = (comment or "").strip()
+    if not recognised and not comment:
+        raise InvalidMap("Say whether you recognise it, or write a comment (or both).")
+    response, _ = ReviewResponse.objects.update_or_create(
+        review=review, user=user, journey=target, defaults={"recognised": recognised, "comment": comment[:2000]}
+    )
+    return response
+
+
+MAX_PENDING_SUGGESTIONS = 200
+
+
+@transaction.atomic
+def suggest(*, user, ecomap: EcoMap, kind: str, data: dict) -> Suggestion:
+    """A member proposes a station (name, key, kind, organisation, description) or a journey
+    (name, key, stops, description, branch_of); a facilitator accepts or declines it."""
+    ecomap = _locked(ecomap)
+    _require_contribute(user, ecomap)
+    if kind not in Suggestion.Kind.values:
+        raise InvalidMap("Suggest a station or a journey.")
+    if not (data.get("name") or "").strip():
+        raise InvalidMap(f"Give the {kind} a name.")
+    if Suggestion.objects.filter(map=ecomap, state=Suggestion.State.PENDING).count() >= MAX_PENDING_SUGGESTIONS:
+        raise InvalidMap(
+            f"This map already has {MAX_PENDING_SUGGESTIONS} suggestions waiting; "
+            "ask a facilitator to go through them first."
+        )
+    return Suggestion.objects.create(map=ecomap, kind=kind, data=data, suggested_by=user)
+
+
+@transaction.atomic
+def decide_suggestion(*, user, suggestion: Suggestion, accept: bool) -> Suggestion:
+    """Accept (add it to the map, through the usual service, refusing as it would) or decline a
+    pending suggestion. A refused acceptance leaves the suggestion waiting."""
+    ecomap = _locked(suggestion.map)
+    _require_edit(user, ecomap)
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.state != Suggestion.State.PENDING:
+        raise InvalidMap(f"That suggestion was already {suggestion.get_state_display().lower()}.")
+    if accept:
+        data = suggestion.data
+        if suggestion.kind == Suggestion.Kind.STATION:
+            add_station(
+                user=user,
+                ecomap=ecomap,
+                key=data.get("key", ""),
+                name=data.get("name", ""),
+                kind=data.get("kind", Station.Kind.SERVICE),
+                organisation=data.get("organisation", ""),
+                description=data.get("description", ""),
+            )
+        else:
+            set_journey(
+                user=user,
+                ecomap=ecomap,
+                key=data.get("key", ""),
+                name=data.get("name", ""),
+                station_keys=data.get("stops", []),
+                description=data.get("description", ""),
+                branch_of=data.get("branch_of", ""),
+                expected_version=0,
+            )
+    suggestion.state = Suggestion.State.ACCEPTED if accept else Suggestion.State.DECLINED
+    suggestion.decided_by, suggestion.decided_at = user, timezone.now()
+    suggestion.save(update_fields=["state", "decided_by", "decided_at"])
+    return suggestion

@@ -10,6 +10,9 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,14 +20,41 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from boost.permissions import visible_pages
 from communities.models import CommunityPage
 from ecomaps import services
 from ecomaps.csv_import import COLUMNS, export_rows
-from ecomaps.forms import AnnotationForm, ImportForm, JourneyForm, LinkForm, MapForm, NudgeForm, StationForm
-from ecomaps.models import Annotation, EcoMap, Endorsement, Journey, Link, Station, Stop
+from ecomaps.forms import (
+    AnnotationForm,
+    CompareForm,
+    ImportForm,
+    JourneyEditForm,
+    JourneyForm,
+    LinkForm,
+    MapForm,
+    NudgeForm,
+    ReviewResponseForm,
+    StationEditForm,
+    StationForm,
+)
+from ecomaps.models import (
+    Annotation,
+    EcoMap,
+    Endorsement,
+    Journey,
+    Link,
+    Review,
+    ReviewResponse,
+    Revision,
+    Station,
+    Stop,
+    Suggestion,
+)
 from ecomaps.permissions import MapAccess, community_map_access, map_access, priority_map_access
+from ecomaps.png import svg_to_png
 from ecomaps.render import journey_style
-from projects.models import PriorityPage
+from ecomaps.revisions import compare
+from projects.models import PriorityPage, ProjectPage
 
 
 def _map(request: HttpRequest, map_id: int) -> tuple[EcoMap, MapAccess]:
@@ -103,9 +133,15 @@ def _content(ecomap: EcoMap, user) -> dict:
     links = list(Link.objects.filter(map=ecomap).select_related("source", "target"))
     notes = list(
         Annotation.objects.filter(map=ecomap)
+        .select_related("project")
         .annotate(endorsement_count=Count("endorsements"))
         .order_by("created_at", "pk")
     )
+    # Write-ups linked to notes are shown only to those who may see them (queries only when linked).
+    linked = {note.project_id for note in notes if note.project_id}
+    visible: set[int] = set()
+    if linked:
+        visible = set(visible_pages(ProjectPage.objects.filter(pk__in=linked), user).values_list("pk", flat=True))
     mine = set()
     if user.is_authenticated:
         mine = set(
@@ -116,6 +152,7 @@ def _content(ecomap: EcoMap, user) -> dict:
     at_link: dict[int, list] = defaultdict(list)
     for note in notes:
         note.endorsed_by_me = note.pk in mine
+        note.work = note.project if note.project_id in visible else None
         if note.station_id:
             at_station[note.station_id].append(note)
         elif note.journey_id:
@@ -195,6 +232,15 @@ def export_svg(request: HttpRequest, map_id: int) -> HttpResponse:
     return response
 
 
+def export_png(request: HttpRequest, map_id: int) -> HttpResponse:
+    """The stored drawing as PNG, rasterised once per drawn version (cached), never laid out here."""
+    ecomap, _ = _map(request, map_id)
+    png = cache.get_or_set(f"ecomaps:png:{ecomap.pk}:{ecomap.drawn_version}", lambda: svg_to_png(ecomap.svg), 86400)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(ecomap.title) or "map"}.png"'
+    return response
+
+
 def export_json(request: HttpRequest, map_id: int) -> HttpResponse:
     ecomap, _ = _map(request, map_id)
     content = _content(ecomap, request.user)
@@ -207,6 +253,7 @@ def export_json(request: HttpRequest, map_id: int) -> HttpResponse:
             "raised_by": note.raised_by_name,
             "lived_experience": note.lived_experience,
             "endorsements": note.endorsement_count,
+            "work_under_way": {"title": note.work.title, "url": note.work.full_url} if note.work else None,
         }
 
     data = {
@@ -387,6 +434,7 @@ def journey_set(request: HttpRequest, map_id: int) -> HttpResponse:
                 station_keys=data["stops"],
                 description=data["description"],
                 branch_of=data["branch_of"],
+                expected_version=data["version"],
             ),
             "Journey saved.",
         )
@@ -480,3 +528,362 @@ def nudge(request: HttpRequest, map_id: int) -> HttpResponse:
                 "Station moved.",
             )
     return _back(ecomap, "edit-layout")
+
+
+def _map_crumbs(ecomap: EcoMap, request: HttpRequest) -> list[dict]:
+    return [*_owner_crumbs(ecomap, request), {"url": reverse("ecomaps:map", args=[ecomap.pk]), "label": ecomap.title}]
+
+
+@login_required
+def station_edit(request: HttpRequest, map_id: int, key: str) -> HttpResponse:
+    """Change a station. The form carries the station's version: if someone saved it in the
+    meantime, nothing is saved and the form shows what is stored now."""
+    ecomap, access = _map(request, map_id)
+    station = Station.objects.filter(map=ecomap, key=key).first()
+    if station is None or not access.can_edit:
+        raise Http404("No such station")
+    form = StationEditForm(request.POST or None, initial=_station_values(station))
+    status, attempt = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_station(
+                    user=request.user,
+                    station=station,
+                    expected_version=data["version"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    organisation=data["organisation"],
+                    description=data["description"],
+                )
+            except services.StaleEdit as error:
+                station.refresh_from_db()
+                attempt = _attempt(form)
+                form = _bound(StationEditForm, _station_values(station))
+                form.add_error(None, str(error))
+                status = 409
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Station saved.")
+                return _back(ecomap, f"station-{station.key}")
+    return render(
+        request,
+        "ecomaps/edit.html",
+        {
+            "ecomap": ecomap,
+            "form": form,
+            "heading": f"Change the station “{station.name}”",
+            "button": "Save the station",
+            "attempt": attempt,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=status,
+    )
+
+
+def _bound(form_class, values: dict, prefix: str | None = None):
+    """A form filled with what is stored now, validated, so a refusal can be added to it."""
+    form = form_class(
+        {(f"{prefix}-{name}" if prefix else name): value for name, value in values.items()}, prefix=prefix
+    )
+    form.is_valid()
+    return form
+
+
+def _attempt(form) -> list[tuple[str, str]]:
+    """What the person tried to save, to show beside the stored values after a refused write."""
+    shown = []
+    for name, value in form.cleaned_data.items():
+        if name == "version":
+            continue
+        choices = dict(getattr(form.fields[name], "choices", []))
+        text = " → ".join(value) if isinstance(value, list) else str(choices.get(value, value))
+        shown.append((form.fields[name].label or name.replace("_", " ").capitalize(), text or "(none)"))
+    return shown
+
+
+def _station_values(station: Station) -> dict:
+    return {
+        "name": station.name,
+        "kind": station.kind,
+        "organisation": station.organisation,
+        "description": station.description,
+        "version": station.version,
+    }
+
+
+def _journey_values(journey: Journey) -> dict:
+    return {
+        "name": journey.name,
+        "stops": "\n".join(journey.stops.order_by("position").values_list("station__key", flat=True)),
+        "branch_of": journey.branch_of.key if journey.branch_of_id else "",
+        "description": journey.description,
+        "version": journey.version,
+    }
+
+
+@login_required
+def journey_edit(request: HttpRequest, map_id: int, key: str) -> HttpResponse:
+    """Change a journey's name and stops, with the same stale-write check as a station."""
+    ecomap, access = _map(request, map_id)
+    journey = Journey.objects.filter(map=ecomap, key=key).select_related("branch_of").first()
+    if journey is None or not access.can_edit:
+        raise Http404("No such journey")
+    form = JourneyEditForm(request.POST or None, prefix="journey", initial=_journey_values(journey))
+    status, attempt = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.set_journey(
+                    user=request.user,
+                    ecomap=ecomap,
+                    key=journey.key,
+                    name=data["name"],
+                    station_keys=data["stops"],
+                    description=data["description"],
+                    branch_of=data["branch_of"],
+                    expected_version=data["version"] or journey.version,
+                )
+            except services.StaleEdit as error:
+                journey.refresh_from_db()
+                attempt = _attempt(form)
+                form = _bound(JourneyEditForm, _journey_values(journey), prefix="journey")
+                form.add_error(None, str(error))
+                status = 409
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Journey saved.")
+                return _back(ecomap, f"journey-{journey.key}")
+    return render(
+        request,
+        "ecomaps/edit.html",
+        {
+            "ecomap": ecomap,
+            "form": form,
+            "heading": f"Change the journey “{journey.name}”",
+            "button": "Save the journey",
+            "attempt": attempt,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=status,
+    )
+
+
+def revisions(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Every change to the map, newest first, with who made it and when."""
+    ecomap, _ = _map(request, map_id)
+    page = Paginator(
+        Revision.objects.filter(map=ecomap).select_related("author__profile").defer("snapshot"),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ecomaps/revisions.html",
+        {
+            "ecomap": ecomap,
+            "page": page,
+            "first_number": Revision.objects.filter(map=ecomap)
+            .order_by("number")
+            .values_list("number", flat=True)
+            .first(),
+            "form": CompareForm(initial={"older": max(ecomap.version - 1, 1), "newer": ecomap.version}),
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+    )
+
+
+def compare_revisions(request: HttpRequest, map_id: int) -> HttpResponse:
+    """What changed between any two revisions: stations, journeys, links and annotations added,
+    removed or changed, field by field."""
+    ecomap, _ = _map(request, map_id)
+    form = CompareForm(request.GET or None)
+    sections, older, newer = [], None, None
+    if form.is_valid():
+        numbers = sorted([form.cleaned_data["older"], form.cleaned_data["newer"]])
+        found = {
+            r.number: r
+            for r in Revision.objects.filter(map=ecomap, number__in=numbers).select_related("author__profile")
+        }
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            first = Revision.objects.filter(map=ecomap).order_by("number").values_list("number", flat=True).first()
+            form.add_error(
+                None,
+                f"This map has no revision {', '.join(str(n) for n in dict.fromkeys(missing))}; "
+                f"its revisions run from {first or 1} to {ecomap.version}.",
+            )
+        else:
+            older, newer = found[numbers[0]], found[numbers[1]]
+            sections = compare(older.snapshot, newer.snapshot)
+    return render(
+        request,
+        "ecomaps/compare.html",
+        {
+            "ecomap": ecomap,
+            "form": form,
+            "older": older,
+            "newer": newer,
+            "sections": sections,
+            "unchanged": all(section.empty for section in sections),
+            "crumbs": [
+                *_map_crumbs(ecomap, request),
+                {"url": reverse("ecomaps:revisions", args=[ecomap.pk]), "label": "Changes"},
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _review_target_prefix(key: str) -> str:
+    return f"review-{key or 'map'}"
+
+
+def review(request: HttpRequest, map_id: int) -> HttpResponse:
+    """The validation round: facilitators open and close it; people with lived experience say
+    whether they recognise the whole map and each journey, with comments; everyone who may see
+    the map sees the answers and when the map was last validated."""
+    ecomap, access = _map(request, map_id)
+    user = request.user
+    may_respond = access.can_contribute and ecomap.review_open and services.is_lived_experience(user)
+    failed: dict[str, ReviewResponseForm] = {}
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        action = request.POST.get("action")
+        if action in ("open", "close"):
+            verb = services.open_review if action == "open" else services.close_review
+            try:
+                done = verb(user=user, ecomap=ecomap)
+            except services.MapError as error:
+                messages.error(request, str(error))
+            else:
+                if action == "open":
+                    messages.success(request, "The validation round is open.")
+                elif done.endorsed_by_count:
+                    messages.success(
+                        request, f"The round is closed: the map is validated by {done.endorsed_by_count} people."
+                    )
+                else:
+                    messages.success(request, "The round is closed. Nobody endorsed the whole map in it.")
+            return redirect("ecomaps:review", ecomap.pk)
+        key = request.POST.get("target", "")
+        form = ReviewResponseForm(request.POST, prefix=_review_target_prefix(key))
+        if form.is_valid():
+            try:
+                services.respond_to_review(user=user, ecomap=ecomap, journey=key, **form.cleaned_data)
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Thank you: your answer is saved.")
+                return redirect(reverse("ecomaps:review", args=[ecomap.pk]) + f"#{_review_target_prefix(key)}")
+        failed[key] = form
+    current = Review.objects.filter(map=ecomap).select_related("opened_by__profile", "closed_by__profile").first()
+    responses = (
+        list(ReviewResponse.objects.filter(review=current).select_related("user__profile", "journey"))
+        if current
+        else []
+    )
+    journeys = list(Journey.objects.filter(map=ecomap).order_by("order", "key"))
+    targets = [("", "The whole map"), *[(j.key, j.name) for j in journeys]]
+    rows = []
+    for key, label in targets:
+        answers = [r for r in responses if (r.journey.key if r.journey_id else "") == key]
+        mine = next((r for r in answers if r.user_id == user.pk), None)
+        form = failed.get(key)
+        if form is None and may_respond:
+            initial = {"recognised": mine.recognised, "comment": mine.comment} if mine else None
+            form = ReviewResponseForm(prefix=_review_target_prefix(key), initial=initial)
+        rows.append(
+            {
+                "key": key,
+                "anchor": _review_target_prefix(key),
+                "label": label,
+                "recognised": sum(1 for r in answers if r.recognised),
+                "comments": [r for r in answers if r.comment],
+                "form": form if may_respond else None,
+            }
+        )
+    return render(
+        request,
+        "ecomaps/review.html",
+        {
+            "ecomap": ecomap,
+            "access": access,
+            "review": current,
+            "rows": rows,
+            "may_respond": may_respond,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=400 if failed else 200,
+    )
+
+
+def suggestions(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Members suggest stations and journeys; facilitators accept (added through the usual
+    services, with their checks) or decline them."""
+    ecomap, access = _map(request, map_id)
+    user = request.user
+    station_form = StationForm(prefix="suggest-station") if access.can_contribute else None
+    journey_form = JourneyForm(prefix="suggest-journey") if access.can_contribute else None
+    status = 200
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.can_contribute:
+            raise Http404("No such page")
+        decision = request.POST.get("decision")
+        if decision in ("accept", "decline"):
+            found = Suggestion.objects.filter(map=ecomap, pk=request.POST.get("suggestion") or 0).first()
+            if found is None:
+                raise Http404("No such suggestion")
+            accept = decision == "accept"
+            try:
+                services.decide_suggestion(user=user, suggestion=found, accept=accept)
+            except services.MapError as error:
+                messages.error(request, f"Not accepted: {error}")
+            else:
+                messages.success(request, "Suggestion accepted and added to the map." if accept else "Declined.")
+            return redirect("ecomaps:suggestions", ecomap.pk)
+        kind = request.POST.get("kind")
+        form = (
+            StationForm(request.POST, prefix="suggest-station")
+            if kind == "station"
+            else JourneyForm(request.POST, prefix="suggest-journey")
+        )
+        if form.is_valid():
+            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            try:
+                services.suggest(user=user, ecomap=ecomap, kind=kind or "journey", data=data)
+            except services.MapError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Thank you: a facilitator will look at your suggestion.")
+                return redirect("ecomaps:suggestions", ecomap.pk)
+        status = 400
+        if kind == "station":
+            station_form = form
+        else:
+            journey_form = form
+    listed = list(
+        Suggestion.objects.filter(map=ecomap).select_related("suggested_by__profile", "decided_by__profile")[:100]
+    )
+    return render(
+        request,
+        "ecomaps/suggestions.html",
+        {
+            "ecomap": ecomap,
+            "access": access,
+            "pending": [s for s in listed if s.state == Suggestion.State.PENDING],
+            "decided": [s for s in listed if s.state != Suggestion.State.PENDING][:30],
+            "station_form": station_form,
+            "journey_form": journey_form,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=status,
+    )

@@ -146,6 +146,10 @@ def _analysis_json(result: spc.SpcResult, unit: str, phases, decimals: int) -> d
                 "date_label": spc.format_date(point.date, with_day=result.shows_day),
                 "value": spc.format_value(point.value, unit, decimals=decimals),
                 "raw": point.value,
+                # Unrounded, for the API (the labels above are for people).
+                "centre_raw": point.centre,
+                "ucl_raw": point.ucl,
+                "lcl_raw": point.lcl,
                 "centre": spc.format_value(point.centre, unit, decimals=stats),
                 "ucl": "" if point.ucl is None else spc.format_value(point.ucl, unit, decimals=stats),
                 "lcl": "" if point.lcl is None else spc.format_value(point.lcl, unit, decimals=stats),

@@ -61,9 +61,33 @@ def load_known_pages() -> dict[str | None, list[str]]:
     member = User.objects.get(email=MEMBER)
     return {
         None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-        MEMBER: ["/me/data/", "/me/close/", "/accounts/2fa/", "/accounts/2fa/totp/activate/", "/me/following/"],
-        lead.user.email: [f"/maps/{ecomap.pk}/", f"/maps/{ecomap.pk}/?view=list", f"/maps/{ecomap.pk}/import/"],
-        CURATOR: ["/moderation/", "/moderation/suspensions/", f"/moderation/people/{member.pk}/suspend/"],
+        MEMBER: [
+            "/me/data/",
+            "/me/close/",
+            "/accounts/2fa/",
+            "/accounts/2fa/totp/activate/",
+            "/me/following/",
+            "/me/api-tokens/",
+        ],
+        lead.user.email: [
+            f"/maps/{ecomap.pk}/",
+            f"/maps/{ecomap.pk}/?view=list",
+            f"/maps/{ecomap.pk}/import/",
+            f"/maps/{ecomap.pk}/changes/",
+            f"/maps/{ecomap.pk}/review/",
+            f"/maps/{ecomap.pk}/suggestions/",
+            f"/maps/{ecomap.pk}/changes/compare/?older=2&newer={ecomap.version}",
+            f"/maps/{ecomap.pk}/changes/compare/?older=1&newer=99999",
+            f"/maps/{ecomap.pk}/stations/provider/edit/",
+            f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
+        ],
+        CURATOR: [
+            "/moderation/",
+            "/moderation/suspensions/",
+            f"/moderation/people/{member.pk}/suspend/",
+            "/analytics/",
+            "/analytics/?start=2026-05-01&end=2026-01-01",
+        ],
     }
 
 
@@ -79,7 +103,7 @@ def recently_signed_in(client) -> None:
 # Forms posted empty, by who may post them: each page is checked once with its errors shown.
 FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
     None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/"],
+    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/"],
     CURATOR: ["/moderation/people/{member}/suspend/"],
 }
 
@@ -94,7 +118,12 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
     # The eco-map import, posted by the facilitator whose map load_known_pages made.
     ecomap = EcoMap.objects.select_related("created_by").order_by("-pk").first()
     if ecomap and email and ecomap.created_by and ecomap.created_by.email == email:
-        urls.append(f"/maps/{ecomap.pk}/import/")
+        urls += [
+            f"/maps/{ecomap.pk}/import/",
+            f"/maps/{ecomap.pk}/stations/provider/edit/",
+            f"/maps/{ecomap.pk}/journeys/mrs-a/edit/",
+            f"/maps/{ecomap.pk}/suggestions/",
+        ]
     pages = []
     for url in urls:
         url = url.format(member=member.pk)

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "people",
     "privacy",
     "search",
+    "api",
+    "analytics",
     "wagtailnhsukfrontend",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -274,6 +276,8 @@ RATE_LIMITS = {
     "contact_team": env("RATE_LIMIT_CONTACT_TEAM", "5/h"),
     "anonymous_search": env("RATE_LIMIT_ANONYMOUS_SEARCH", "60/m"),
     "anonymous_suggest": env("RATE_LIMIT_ANONYMOUS_SUGGEST", "240/m"),
+    "api_ip": env("RATE_LIMIT_API_IP", "120/m"),
+    "api_token": env("RATE_LIMIT_API_TOKEN", "60/m"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True

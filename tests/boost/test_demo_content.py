@@ -13,6 +13,7 @@ from wagtail.images import get_image_model
 
 from communities.models import CommunityPage
 from discussions.models import Message, Notification, Thread
+from ecomaps.models import Annotation, EcoMap, Revision
 from projects.models import ProjectPage
 from search.query import SearchQuery
 
@@ -26,6 +27,8 @@ def _state() -> dict:
         "images": sorted(get_image_model().objects.values_list("pk", "title", "description")),
         "data": sorted(ProjectPage.objects.values_list("pk", "measures__points__date")),
         "notifications": Notification.objects.count(),
+        "ecomaps": sorted(EcoMap.objects.values_list("pk", "title", "version")),
+        "revisions": Revision.objects.count(),
     }
 
 
@@ -65,6 +68,14 @@ def test_demo_content_looks_lived_in_and_loads_the_same_twice(client, django_cap
     assert f'alt="{community.image.description}"' in html
     src = html.split('class="boost-page-image"')[1].split('src="')[1].split('"')[0]
     assert client.get(src).status_code == 200
+
+    # The domiciliary-care eco-map of the South Eastern story, one opportunity linked to its write-up.
+    ecomap = EcoMap.objects.get(community__slug="domiciliary-care")
+    linked = Annotation.objects.get(map=ecomap, project__slug="care-package-waiting-list")
+    assert linked.kind == "opportunity" and ecomap.journeys.count() >= 4 and ecomap.stations.count() >= 15
+    html = client.get(f"/maps/{ecomap.pk}/").content.decode()
+    assert "Work under way: <a" in html and "Bringing down the wait for care at home" in html
+    assert "803 people waiting for a package of care" in html and "Independent-sector home care providers" in html
 
     call_command("load_demo", "--quiet", "--password", "demo-password-123", stdout=StringIO())
     assert _state() == first

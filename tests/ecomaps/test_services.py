@@ -138,7 +138,7 @@ def test_members_annotate_and_endorse_but_only_facilitators_change_the_structure
 def test_the_size_limit_is_enforced(facilitator, ecomap, monkeypatch):
     monkeypatch.setattr(services, "MAX_STATIONS", Station.objects.filter(map=ecomap).count())
     before = _snapshot(ecomap)
-    with pytest.raises(services.InvalidMap, match="at most 6 stations"):
+    with pytest.raises(services.InvalidMap, match="already has 6 stations, the most a map can have"):
         services.add_station(user=facilitator, ecomap=ecomap, key="more", name="More")
     assert _snapshot(ecomap) == before
 

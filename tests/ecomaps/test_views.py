@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from communities.models import Membership
-from ecomaps import services
+from ecomaps import services, views
 from ecomaps.models import EcoMap, Station
+from ecomaps.png import MAX_PIXELS, svg_to_png
 from tests.factories.accounts import UserFactory
 from tests.factories.communities import add_member, make_community
 from tests.factories.ecomaps import make_map
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 VIEWERS = ["anonymous", "non_member", "pending", "member", "facilitator", "curator"]
 INSIDERS = {"member", "facilitator", "curator"}
-PATHS = ["ecomaps:map", "ecomaps:svg", "ecomaps:json"]
+PATHS = ["ecomaps:map", "ecomaps:svg", "ecomaps:png", "ecomaps:json", "ecomaps:csv", "ecomaps:revisions"]
 
 
 @pytest.fixture
@@ -49,10 +50,15 @@ def test_a_private_communitys_map_and_exports_are_404_to_outsiders(client, world
     response = client.get(reverse(name, args=[ecomap.pk]))
     if viewer in INSIDERS:
         assert response.status_code == 200
-        assert "Care scheduling system" in response.content.decode()
+        if name == "ecomaps:png":
+            assert response["Content-Type"] == "image/png" and response.content.startswith(b"\x89PNG\r\n")
+        elif name == "ecomaps:revisions":
+            assert "Added the station “Care scheduling system”" in response.content.decode()
+        else:
+            assert "Care scheduling system" in response.content.decode()
     else:
         assert response.status_code == 404
-        assert b"scheduling" not in response.content
+        assert b"scheduling" not in response.content and not response.content.startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "non_member"])
@@ -176,3 +182,27 @@ def test_forms_build_a_map_without_javascript(client, world):
     )
     assert "Annotation added." in response.content.decode()
     assert "Carers know everyone" in client.get(url).content.decode()
+
+
+def test_the_png_export_is_the_stored_drawing_rasterised_once_per_version(client, world, monkeypatch):
+    ecomap, people = world
+    client.force_login(people["member"])
+    url = reverse("ecomaps:png", args=[ecomap.pk])
+    first = client.get(url)
+    assert first.content.startswith(b"\x89PNG\r\n\x1a\n") and len(first.content) > 1000
+    assert first["Content-Disposition"] == 'attachment; filename="waiting-for-care-at-home.png"'
+
+    def refuse(svg):
+        raise AssertionError("rasterised again for the same version")
+
+    monkeypatch.setattr(views, "svg_to_png", refuse)
+    assert client.get(url).content == first.content
+
+
+def test_a_big_drawing_is_scaled_down_to_the_pixel_limit():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="4000"><rect width="20000" height="4000"/></svg>'
+    )
+    png = svg_to_png(svg)
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width * height <= MAX_PIXELS * 1.01 and width > 4 * height
