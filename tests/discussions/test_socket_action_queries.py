@@ -23,7 +23,8 @@ def socket_for(user, thread) -> ThreadConsumer:
     return consumer
 
 
-def test_a_socket_post_reads_the_membership_once(private_community, member, other_member, broadcasts):
+def test_a_socket_post_reads_the_membership_once(private_community, member, other_member, broadcasts, settings):
+    settings.DATABASE_ASYNC_THREADS = 1  # on this thread (boost/db.py), so its queries are captured
     join(member, private_community)
     join(other_member, private_community)
     thread = make_thread(member, private_community)
