@@ -10,10 +10,8 @@ and its member directory N times each and prints p50/p95 render time and the que
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -30,22 +28,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--use-configured-db", action="store_true")
     args = parser.parse_args()
-    if not args.use_configured_db:
-        scratch = Path(tempfile.mkdtemp(prefix="boost-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
-        print(f"Scratch database: {scratch}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boost.settings.test")
+    from bench.scratch import start_django
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django(use_configured_db=args.use_configured_db)
     seed()
     measure(args.runs)
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("improvement/", include("projects.urls")),
     path("search/", include("search.urls")),
     path("maps/", include("ecomaps.urls")),
+    path("learning/", include("learning.urls")),
     path("", include("discussions.urls")),
     path("", include("privacy.urls")),
     path("", include("people.urls")),

@@ -73,3 +73,25 @@ def community_calendar(community: CommunityPage, events: Iterable[tuple[Event, s
     for event, url in events:
         calendar.add_component(_vevent(event, url))
     return calendar.to_ical()
+
+
+def single_event_calendar(
+    *, uid: str, title: str, starts_at, ends_at, description: str, location: str, url: str
+) -> bytes:
+    """A calendar file for one thing that is not a community event (a peer visit), written the same
+    way: UTC times, escaped text, one-line summary and location."""
+    calendar = _calendar(title)
+    vevent = VEvent()
+    vevent.add("uid", uid)
+    vevent.add("dtstamp", timezone.now().astimezone(UTC))
+    vevent.add("dtstart", starts_at.astimezone(UTC))
+    vevent.add("dtend", ends_at.astimezone(UTC))
+    vevent.add("summary", _one_line(title))
+    if description:
+        vevent.add("description", description)
+    if location:
+        vevent.add("location", _one_line(location))
+    vevent.add("url", url)
+    vevent.add("status", "CONFIRMED")
+    calendar.add_component(vevent)
+    return calendar.to_ical()

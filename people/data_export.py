@@ -58,3 +58,74 @@ register(
         order=61,
     )
 )
+
+
+def _expertise_rows(user) -> list[dict]:
+    from people.models import Expertise, HelpOffer
+
+    expertise = Expertise.objects.filter(user=user).prefetch_related("methods", "care_areas").first()
+    rows = [{"offer_of_help": offer.text} for offer in HelpOffer.objects.filter(user=user)]
+    if expertise is not None:
+        rows.insert(
+            0,
+            {
+                "methods": ", ".join(method.name for method in expertise.methods.all()),
+                "care_areas": ", ".join(area.name for area in expertise.care_areas.all()),
+                "region": expertise.get_region_display() if expertise.region else "",
+                "open_to_visits": expertise.open_to_visits,
+                "open_to_calls": expertise.open_to_calls,
+            },
+        )
+    return rows
+
+
+def _erase_expertise(user, options: ErasureOptions) -> dict[str, int]:
+    from people.models import Expertise, HelpOffer
+
+    offers, _ = HelpOffer.objects.filter(user=user).delete()
+    expertise, _ = Expertise.objects.filter(user=user).delete()
+    return {"deleted": offers + expertise}
+
+
+def _visit_rows(user) -> list[dict]:
+    from people.models import VisitRequest
+
+    return [
+        {
+            "write_up": visit.offer.project.title,
+            "visit_starts_at": visit.offer.starts_at,
+            "hoping_to_learn": visit.hoping_to_learn,
+            "state": visit.get_state_display(),
+            "asked_at": visit.created_at,
+        }
+        for visit in VisitRequest.objects.filter(visitor=user).select_related("offer__project")
+    ]
+
+
+def _erase_visits(user, options: ErasureOptions) -> dict[str, int]:
+    from people.models import VisitRequest
+
+    deleted, _ = VisitRequest.objects.filter(visitor=user).delete()
+    return {"deleted": deleted}
+
+
+register(
+    DataSection(
+        name="expertise",
+        title="Your expertise and offers of help",
+        description="The methods, care areas, region and openness you listed, and your offers of help.",
+        rows=_expertise_rows,
+        erase=_erase_expertise,
+        order=62,
+    )
+)
+register(
+    DataSection(
+        name="visit_requests",
+        title="Visits you asked for",
+        description="Peer visits you asked to come on, what you hoped to learn and the team's answer.",
+        rows=_visit_rows,
+        erase=_erase_visits,
+        order=63,
+    )
+)

@@ -137,3 +137,50 @@ def set_thread_watch(*, user, thread_id: int, level: str) -> ThreadWatch | None:
         return None
     watch, _ = ThreadWatch.objects.update_or_create(user=user, thread=thread, defaults={"level": level})
     return watch
+
+
+# --- expertise ---------------------------------------------------------------------------------
+
+
+MAX_OFFERS = 3
+
+
+@transaction.atomic
+def set_expertise(
+    *,
+    user,
+    methods=(),
+    care_areas=(),
+    region: str = "",
+    open_to_visits: bool = False,
+    open_to_calls: bool = False,
+    offers: list[str] = (),
+):
+    """Replace the person's expertise and offers, all or nothing (a refused offer changes nothing)."""
+    from people.models import Expertise, HelpOffer, Region
+    from people.offers import OfferRefused, clean_offer
+
+    _require_member(user)
+    if region and region not in Region.values:
+        raise PeopleError("Choose a region from the list.", "region")
+    texts = [text for text in offers if text and text.strip()]
+    if len(texts) > MAX_OFFERS:
+        raise PeopleError(f"You can list at most {MAX_OFFERS} offers.", "offers")
+    cleaned = []
+    for number, text in enumerate(texts, start=1):
+        try:
+            cleaned.append(clean_offer(text))
+        except OfferRefused as error:
+            raise PeopleError(f"Offer {number}: {error.message}", "offers") from None
+    expertise, _ = Expertise.objects.get_or_create(user=user)
+    expertise.region = region
+    expertise.open_to_visits = bool(open_to_visits)
+    expertise.open_to_calls = bool(open_to_calls)
+    expertise.save()
+    expertise.methods.set(methods)
+    expertise.care_areas.set(care_areas)
+    HelpOffer.objects.filter(user=user).delete()
+    HelpOffer.objects.bulk_create(
+        [HelpOffer(user=user, text=text, html=html, sort_order=n) for n, (text, html) in enumerate(cleaned)]
+    )
+    return expertise

@@ -23,6 +23,7 @@ from projects import spc
 from projects.models import (
     CareSetting,
     Measure,
+    MeasureSignal,
     MeasureType,
     Organisation,
     PriorityPage,
@@ -179,7 +180,9 @@ def _by_organisation(project_ids: list[int]) -> list[dict[str, Any]]:
 def changes_since(
     since: date, projects: list[ProjectPage], changes: list[StageChange], measures: list[Measure]
 ) -> dict[str, Any]:
-    """What moved since the start of last month: new projects, stage moves, new special-cause signals."""
+    """What moved since the start of last month: new projects, stage moves, and the signals and
+    assurance changes new data gave the outcome measures (``MeasureSignal``, recorded once each
+    when a measure's data changes; only those reaching the latest value, as alerts announce)."""
     since_at = _aware(since)
     by_id = {project.pk: project for project in projects}
     new_projects = [p for p in projects if p.first_published_at and p.first_published_at >= since_at]
@@ -197,18 +200,20 @@ def changes_since(
                 }
             )
         previous[change.project_id] = change.stage
-    signals = []
-    since_text = since.isoformat()
-    for measure in measures:
-        kinds = sorted(
-            {
-                row["classification"]
-                for row in (measure.analysis or {}).get("rows", ())
-                if row.get("date", "") >= since_text and row.get("classification") in SIGNAL_CLASSES
-            }
-        )
-        for kind in kinds:
-            signals.append({"measure": measure, "project": by_id[measure.project_id], "kind": SIGNAL_CLASSES[kind]})
+    by_measure = {measure.pk: measure for measure in measures}
+    signals = [
+        {
+            "measure": by_measure[record.measure_id],
+            "project": by_id[by_measure[record.measure_id].project_id],
+            "kind": SIGNAL_CLASSES.get(record.classification, "Signal")
+            if record.kind == MeasureSignal.Kind.SPECIAL_CAUSE
+            else "Assurance change",
+            "description": record.description,
+        }
+        for record in MeasureSignal.objects.filter(
+            measure_id__in=list(by_measure), found_at__gte=since_at, is_current=True
+        ).order_by("found_at", "pk")
+    ]
     return {"since": since, "new_projects": new_projects, "moves": moves, "signals": signals}
 
 

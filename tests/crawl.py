@@ -59,15 +59,29 @@ def load_known_pages() -> dict[str | None, list[str]]:
     lead = Membership.objects.filter(role=Membership.Role.FACILITATOR).select_related("user", "community").first()
     ecomap = make_map(lead.user, lead.community)
     member = User.objects.get(email=MEMBER)
-    return {
-        None: ["/privacy/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
+    learning = learning_pages(member)
+    known = {
+        None: [
+            "/privacy/",
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password/reset/",
+            "/people/",
+            *learning[None],
+        ],
         MEMBER: [
             "/me/data/",
             "/me/close/",
             "/accounts/2fa/",
             "/accounts/2fa/totp/activate/",
             "/me/following/",
+            "/me/feed/",
+            "/me/expertise/",
+            "/me/visits/",
+            "/people/",
+            "/people/?method=zero-day-tracking-list&open_to=visits",
             "/me/api-tokens/",
+            *learning[MEMBER],
         ],
         lead.user.email: [
             f"/maps/{ecomap.pk}/",
@@ -87,8 +101,69 @@ def load_known_pages() -> dict[str | None, list[str]]:
             f"/moderation/people/{member.pk}/suspend/",
             "/analytics/",
             "/analytics/?start=2026-05-01&end=2026-01-01",
+            *learning[CURATOR],
         ],
     }
+    for email, urls in _visit_pages().items():
+        known.setdefault(email, []).extend(urls)
+    return known
+
+
+def _visit_pages() -> dict[str, list[str]]:
+    """The demo's offered visit: its team's page, and the request form for the member."""
+    from people.models import VisitOffer
+
+    offer = VisitOffer.objects.select_related("offered_by").first()
+    if offer is None:
+        return {}
+    return {
+        offer.offered_by.email: [f"/visits/write-up/{offer.project_id}/", "/me/visits/"],
+        MEMBER: [f"/visits/{offer.pk}/request/"],
+    }
+
+
+def learning_pages(member) -> dict[str | None, list[str]]:
+    """A learning module the member has half done (answers, feedback, a reflection), their record
+    with a certificate, and the certificate's public check."""
+    from learning import services
+    from learning.models import LearningModulePage, ProgrammePage
+
+    fundamentals = ProgrammePage.objects.get(slug="improvement-fundamentals")
+    modules = fundamentals.module_pages()
+    for module in modules:
+        for block in module.checks():
+            right = next(n for n, option in enumerate(block.value["options"]) if option["correct"])
+            services.answer_check(user=member, module=module, block_id=block.id, choice=right)
+        services.complete_module(user=member, module=module)
+    certificate = services.issue_certificate(user=member, programme=fundamentals)
+    started = LearningModulePage.objects.get(slug="model-for-improvement")
+    from learning.models import Cohort, Team, ValueExercise
+
+    cohort = Cohort.objects.get(name="2026 cohort")
+    stroke = Team.objects.get(name="Stroke stewardship group")
+    msk = Team.objects.get(name="MSK stewardship group")
+    exercise = ValueExercise.objects.get(community=stroke.community)
+    session = cohort.community.events.order_by("starts_at").first()
+    return {
+        None: [f"/learning/certificates/{certificate.code}/", "/learning/value/priorities/stroke-care/"],
+        MEMBER: ["/learning/record/", started.url, f"/learning/cohorts/{cohort.pk}/", f"/learning/teams/{msk.pk}/"],
+        CURATOR: [
+            f"/learning/cohorts/{cohort.pk}/dashboard/",
+            f"/learning/cohorts/{cohort.pk}/applications/",
+            f"/learning/teams/{stroke.pk}/",
+            f"/learning/value/{exercise.pk}/",
+            f"/learning/value/community/{stroke.community_id}/",
+            f"/learning/sessions/{session.pk}/attendance/",
+            "/learning/value/priorities/stroke-care/",
+        ],
+    }
+
+
+def _learning_check_url() -> str:
+    from learning.models import LearningModulePage
+
+    module = LearningModulePage.objects.get(slug="pdsa-cycles")
+    return f"/learning/modules/{module.pk}/checks/{module.checks()[0].id}/"
 
 
 def recently_signed_in(client) -> None:
@@ -103,7 +178,7 @@ def recently_signed_in(client) -> None:
 # Forms posted empty, by who may post them: each page is checked once with its errors shown.
 FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
     None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/"],
+    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/", "{learning_check}"],
     CURATOR: ["/moderation/people/{member}/suspend/"],
 }
 
@@ -126,7 +201,7 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
         ]
     pages = []
     for url in urls:
-        url = url.format(member=member.pk)
+        url = url.format(member=member.pk, learning_check=_learning_check_url())
         # One blank key: an empty POST is falsy, and ``Form(request.POST or None)`` would stay unbound.
         response = client.post(url, {"crawl": ""})
         assert response.status_code in (200, 400), (url, response.status_code)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "projects",
     "discussions",
     "ecomaps",
+    "learning",
     "people",
     "privacy",
     "search",
@@ -384,6 +385,8 @@ SECURE_CSP = {
     # The NHS.UK frontend loads the Frutiger web font from the NHS's own asset host.
     "font-src": [CSP.SELF, "https://assets.nhs.uk"],
     "connect-src": [CSP.SELF],
+    # Learning modules embed YouTube (privacy-enhanced) and Vimeo players, always with a transcript.
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF, "https://login.microsoftonline.com"],
     "base-uri": [CSP.SELF],

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db.backends.utils import CursorWrapper
 
 from communities.models import Membership
 from communities.permissions import is_active_member, remembered_memberships
@@ -23,17 +22,33 @@ def socket_for(user, thread) -> ThreadConsumer:
     return consumer
 
 
-def test_a_socket_post_reads_the_membership_once(private_community, member, other_member, broadcasts, settings):
-    settings.DATABASE_ASYNC_THREADS = 1  # on this thread (boost/db.py), so its queries are captured
+@pytest.fixture
+def every_thread_sql(monkeypatch) -> list[str]:
+    """SQL from every connection: on PostgreSQL the socket's work runs in the database pool's threads,
+    each with its own connection, which CaptureQueriesContext (one connection) would not see."""
+    seen: list[str] = []
+    original = CursorWrapper._execute
+
+    def recording(self, sql, params, *args):
+        seen.append(sql)
+        return original(self, sql, params, *args)
+
+    monkeypatch.setattr(CursorWrapper, "_execute", recording)
+    return seen
+
+
+def test_a_socket_post_reads_the_membership_once(private_community, member, other_member, broadcasts, every_thread_sql):
     join(member, private_community)
     join(other_member, private_community)
     thread = make_thread(member, private_community)
     consumer = socket_for(other_member, thread)
-    with CaptureQueriesContext(connection) as queries:
-        reply = async_to_sync(consumer._run)(consumer._do_post, {"client_id": "q1", "body": "Hello"})
+    every_thread_sql.clear()
+    reply = async_to_sync(consumer._run)(consumer._do_post, {"client_id": "q1", "body": "Hello"})
+    sql = list(every_thread_sql)
     assert reply["type"] == "ack" and reply["created"] is True
     assert Message.objects.filter(client_id="q1").count() == 1
-    reads = [q["sql"] for q in queries.captured_queries if 'FROM "communities_membership"' in q["sql"]]
+    assert sql, "no SQL seen: the recorder missed the socket's work"
+    reads = [q for q in sql if 'FROM "communities_membership"' in q]
     assert len(reads) == 1, reads  # was 5: re-check, can_view_thread, can_post, is_active_member, moderation
 
 

@@ -40,7 +40,7 @@ def test_a_keyboard_walks_along_a_journey_and_every_view_passes_axe(page, facili
     page.keyboard.press("Home")
     assert page.evaluate("document.activeElement.dataset.station") == "ward"
     assert not page.js_errors
-    for path in ["?view=list", "changes/", "review/", "import/", "journeys/mrs-a/edit/"]:
+    for path in ["?view=list", "changes/", "review/", "suggestions/", "import/", "journeys/mrs-a/edit/"]:
         page.goto(f"/maps/{ecomap.pk}/{path}")
         assert_accessible(page)
     # At phone width the text comes before the drawing on screen, not only in the source.

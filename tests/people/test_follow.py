@@ -128,5 +128,6 @@ def test_follows_are_in_the_data_export_and_erased(member, other_member):
     archive = zipfile.ZipFile(io.BytesIO(build_archive(member)))
     rows = json.loads(archive.read("follows.json"))
     assert [row["what"] for row in rows] == ["Discharge to assess"]
+    assert {"expertise.json", "visit_requests.json", "discussion_watches.json"} <= set(archive.namelist())
     assert _erase_follows(member, ErasureOptions()) == {"deleted": 2}
     assert not Follow.objects.exists()

@@ -132,17 +132,20 @@ def test_spread_tree_and_adopters_by_organisation_and_care_setting(client, membe
 
 
 def test_what_changed_lists_new_signals_and_projects(client, member):
+    from projects.models import MeasureSignal
+
     priority = make_priority("Discharge")
     project = make_project(member, title="Fresh", priorities=[priority])
-    measure = make_measure(project, FALLING, name="Recent data")
-    # Re-date the analysis rows to this month, as if the data had just arrived.
-    analysis = measure.analysis
-    this_month = month_start(timezone.localdate()).isoformat()
-    analysis["rows"][-1]["date"] = this_month
-    Measure.objects.filter(pk=measure.pk).update(analysis=analysis)
+    measure = make_measure(project, FALLING, name="Recent data")  # its data shows a current signal
+    old = MeasureSignal.objects.create(
+        measure=measure, kind="special_cause", key="old", classification="concern", description="An old concern"
+    )
+    MeasureSignal.objects.filter(pk=old.pk).update(found_at=timezone.now() - timedelta(days=90))
     response, html = report_of(client, priority)
     changes = response.context["report"]["changes"]
-    assert [(signal["measure"].pk, signal["kind"]) for signal in changes["signals"]] == [(measure.pk, "Improvement")]
+    kinds = {(signal["measure"].pk, signal["kind"]) for signal in changes["signals"]}
+    assert (measure.pk, "Improvement") in kinds
+    assert "An old concern" not in html  # found before the start of last month
     assert [p.pk for p in changes["new_projects"]] == [project.pk]
     assert "Improvement on" in html
 

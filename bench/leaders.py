@@ -1,0 +1,187 @@
+"""Benchmark (not a test): the leaders' pages at scale, p50/p95 render time and query counts.
+
+Seeds a priority with PROJECTS write-ups of MEASURES_EACH outcome measures (24 monthly points,
+analysed once and copied), MEMBERS people, COMMUNITIES communities and MESSAGES messages, into a
+scratch SQLite database (or the database in DATABASE_URL with --use-configured-db), then requests
+the priority page (a fresh render: the report's cache is cleared first, and a cached one), the
+analytics dashboard, and the API's write-up list (100 a page).
+
+    .venv/bin/python bench/leaders.py [--runs 20] [--members 50000] [--communities 1000]
+        [--messages 1000000] [--projects 50] [--use-configured-db]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--communities", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--projects", type=int, default=50)
+    parser.add_argument("--measures-each", type=int, default=4)
+    parser.add_argument("--use-configured-db", action="store_true")
+    args = parser.parse_args()
+    from bench.scratch import start_django
+
+    start_django(use_configured_db=args.use_configured_db)
+    from django.conf import settings
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_ip": "0", "api_token": "0"}
+    started = time.perf_counter()
+    priority, leader = seed_projects(args.projects, args.measures_each)
+    seed_community(args.members, args.communities, args.messages)
+    print(f"Seeded in {time.perf_counter() - started:.0f}s")
+    measure(args.runs, priority, leader)
+
+
+def seed_projects(count: int, measures_each: int):
+    from django.db import transaction
+
+    from projects.models import Measure
+    from tests.factories.accounts import user_with_role
+    from tests.factories.projects import FALLING, make_measure, make_priority, make_project
+
+    with transaction.atomic():
+        leader = user_with_role("Leader", with_mfa=True)
+        author = user_with_role("Member")
+        priority = make_priority("Bench priority")
+        projects = [make_project(author, title=f"Bench project {i}", priorities=[priority]) for i in range(count)]
+        template = make_measure(projects[0], FALLING, name="Template measure", measure_type="outcome")
+        Measure.objects.bulk_create(
+            [
+                Measure(
+                    project=project,
+                    name=f"Outcome {j}",
+                    operational_definition="Counted monthly.",
+                    better="lower",
+                    analysis=template.analysis,
+                    headline=template.headline,
+                    small_chart_svg=template.small_chart_svg,
+                    n_points=template.n_points,
+                )
+                for project in projects
+                for j in range(measures_each)
+            ][1:]
+        )
+    print(f"{count} projects, {Measure.objects.count()} outcome measures under one priority")
+    return priority, leader
+
+
+def seed_community(members: int, communities: int, messages: int) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import Profession, Profile, User
+    from communities.models import CommunityIndexPage, CommunityPage, Membership
+    from discussions.models import Message, Thread
+
+    professions = [value for value, _ in Profession.choices]
+    with transaction.atomic():
+        index = CommunityIndexPage.objects.get()
+        pages = []
+        for i in range(communities):
+            page = CommunityPage(
+                title=f"Community {i:04d}", slug=f"community-{i:04d}", purpose="Bench.", is_private=i % 10 == 0
+            )
+            index.add_child(instance=page)
+            pages.append(page)
+        now = timezone.now()
+        users = User.objects.bulk_create(
+            [User(email=f"bench{i}@example.nhs.uk", last_login=now if i % 3 == 0 else None) for i in range(members)],
+            batch_size=5_000,
+        )
+        Profile.objects.bulk_create(
+            [
+                Profile(
+                    user=u,
+                    display_name=f"Bench {i}",
+                    profession=professions[i % len(professions)],
+                    organisation=f"Trust {i % 40}",
+                )
+                for i, u in enumerate(users)
+            ],
+            batch_size=5_000,
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user=users[(c * 37 + j) % members], community=page)
+                for c, page in enumerate(pages)
+                for j in range(20)
+            ],
+            batch_size=5_000,
+            ignore_conflicts=True,
+        )
+        threads = Thread.objects.bulk_create(
+            [
+                Thread(community=page, author=users[c % members], title=f"Thread {c}-{k}")
+                for c, page in enumerate(pages)
+                for k in range(5)
+            ],
+            batch_size=5_000,
+        )
+        batch = []
+        for n in range(messages):
+            thread = threads[n % len(threads)]
+            batch.append(
+                Message(
+                    thread=thread, author=users[n % members], client_id=f"b{n}", body="Hello", body_html="<p>Hello</p>"
+                )
+            )
+            if len(batch) == 20_000:
+                Message.objects.bulk_create(batch)
+                batch = []
+        Message.objects.bulk_create(batch)
+    print(f"{members:,} members, {communities:,} communities, {Message.objects.count():,} messages")
+
+
+def measure(runs: int, priority, leader) -> None:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(leader)
+    cases = [
+        ("priority page, fresh report", priority.url, True),
+        ("priority page, cached report", priority.url, False),
+        ("analytics dashboard", "/analytics/", False),
+        ("analytics, one community", "/analytics/?community=community-0001", False),
+        ("API write-ups, 100 a page", "/api/v1/write-ups/?page_size=100", False),
+        ("API write-ups, signed out", "/api/v1/write-ups/?page_size=100", False),
+    ]
+    print(f"\n{'request':34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for label, url, fresh in cases:
+        if "signed out" in label:
+            client.logout()
+        client.get(url)  # warm caches
+        timings, queries = [], 0
+        for _ in range(runs):
+            if fresh:
+                session = client.cookies.get("sessionid")
+                cache.clear()
+                if session:  # the session lives in the database, so clearing the cache keeps it
+                    client.cookies["sessionid"] = session.value
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            queries = len(captured)
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        print(f"{label:34} {statistics.median(timings):8.1f} {p95:8.1f} {queries:8d}")
+
+
+if __name__ == "__main__":
+    main()

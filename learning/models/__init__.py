@@ -1,0 +1,25 @@
+"""Learning and improvement capability: programmes and modules (pages), each person's progress and
+certificates, cohorts and teams, value work. Split by concern; import from here."""
+
+from learning.models.cohorts import Application, Cohort, PhaseGate, SessionAttendance, Team
+from learning.models.pages import LearningModulePage, ProgrammeIndexPage, ProgrammePage
+from learning.models.progress import Certificate, CheckAnswer, ModuleProgress, Reflection
+from learning.models.value import Intervention, ResourceShift, ValueExercise
+
+__all__ = [
+    "Application",
+    "Certificate",
+    "CheckAnswer",
+    "Cohort",
+    "Intervention",
+    "LearningModulePage",
+    "ModuleProgress",
+    "PhaseGate",
+    "ProgrammeIndexPage",
+    "ProgrammePage",
+    "Reflection",
+    "ResourceShift",
+    "SessionAttendance",
+    "Team",
+    "ValueExercise",
+]

@@ -1,0 +1,49 @@
+from wagtail import hooks
+
+from learning.models import ModuleProgress, ProgrammeIndexPage
+
+
+@hooks.register("boost_dashboard_sections")
+def my_learning_section(request):
+    in_progress = list(
+        ModuleProgress.objects.filter(
+            user=request.user, state=ModuleProgress.State.IN_PROGRESS, module__live=True
+        ).select_related("module")[:5]
+    )
+    index = ProgrammeIndexPage.objects.live().first()
+    return {
+        "key": "my-learning",
+        "title": "Your learning",
+        "template": "learning/sections/my_learning.html",
+        "items": in_progress,
+        "programmes_url": index.url if index else "",
+        "order": 18,
+    }
+
+
+@hooks.register("boost_demo_loaders")
+def demo_loader():
+    from learning.demo import load
+
+    return (60, load)
+
+
+@hooks.register("boost_community_sections")
+def community_learning_section(request, community):
+    """On a team's (or cohort's) workspace, or any community with value work: links to them."""
+    from learning.models import Cohort, Team, ValueExercise
+
+    team = Team.objects.filter(community=community).first()
+    cohort = Cohort.objects.filter(community=community).first()
+    exercises = list(ValueExercise.objects.filter(community=community)[:5])
+    if not (team or cohort or exercises):
+        return None
+    return {
+        "key": "learning",
+        "title": "Programme and value work",
+        "template": "learning/sections/community_learning.html",
+        "items": exercises,
+        "team": team,
+        "cohort": cohort,
+        "order": 50,
+    }

@@ -1,0 +1,83 @@
+"""Demo content: Tom (the demo member) follows a community, two write-ups with measures, a priority
+and a colleague, and watches a discussion, so his dashboard feed has something to show.
+Idempotent: follows are got or created."""
+
+from __future__ import annotations
+
+from boost.demo.context import DemoContext
+from communities.models import CommunityPage, Membership
+from discussions.models import Thread
+from people.models import Follow, FollowKind, ThreadWatch, WatchLevel
+from projects.models import PriorityPage, ProjectPage
+
+
+def load(context: DemoContext) -> None:
+    tom = context.people.get("member_physio")
+    if tom is None:
+        return
+    community = (
+        CommunityPage.objects.live()
+        .filter(memberships__user=tom, memberships__state=Membership.State.ACTIVE)
+        .order_by("path")
+        .first()
+    ) or CommunityPage.objects.live().filter(is_private=False).order_by("path").first()
+    pages = [(community, FollowKind.COMMUNITY)] if community else []
+    measured = ProjectPage.objects.live().filter(measures__n_points__gte=12).distinct().order_by("path")[:2]
+    pages += [(project, FollowKind.PROJECT) for project in measured]
+    priority = PriorityPage.objects.live().order_by("path").first()
+    if priority:
+        pages.append((priority, FollowKind.PRIORITY))
+    for page, kind in pages:
+        Follow.objects.get_or_create(user=tom, page=page, defaults={"kind": kind})
+    colleague = context.people.get("member_pharmacist")
+    if colleague is not None:
+        Follow.objects.get_or_create(user=tom, person=colleague, defaults={"kind": FollowKind.PERSON})
+    if community is not None:
+        thread = Thread.objects.filter(community=community, is_hidden=False).order_by("pk").first()
+        if thread is not None:
+            ThreadWatch.objects.get_or_create(user=tom, thread=thread, defaults={"level": WatchLevel.WATCH})
+    load_visits(context)
+
+
+def load_visits(context: DemoContext) -> None:
+    """The first measured write-up's team offers a visit in three weeks; Tom has asked to come, and
+    says what he knows and can help with."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from people.models import Expertise, HelpOffer, VisitOffer, VisitRequest
+    from projects.models import Method
+
+    tom = context.people.get("member_physio")
+    project = ProjectPage.objects.live().filter(measures__n_points__gte=12).distinct().order_by("path").first()
+    if tom is None or project is None or project.owner_id is None:
+        return
+    day = timezone.localdate() + timedelta(days=21)
+    starts = datetime.combine(day, time(10, 0), tzinfo=ZoneInfo("Europe/London"))
+    offer, _ = VisitOffer.objects.get_or_create(
+        project=project,
+        starts_at=starts,
+        defaults={
+            "offered_by": project.owner,
+            "ends_at": starts + timedelta(hours=2),
+            "capacity": 4,
+            "where": "Team base, Riverside Health Centre",
+            "what_you_will_see": "The morning huddle and how the list is kept up to date.",
+            "who_to_ask_for": project.owner.display_name,
+        },
+    )
+    VisitRequest.objects.get_or_create(
+        offer=offer, visitor=tom, defaults={"hoping_to_learn": "How you keep the list current across teams."}
+    )
+    expertise, _ = Expertise.objects.get_or_create(user=tom, defaults={"region": "north_west", "open_to_calls": True})
+    methods = list(Method.objects.order_by("name")[:2])
+    if methods and not expertise.methods.exists():
+        expertise.methods.set(methods)
+    if not HelpOffer.objects.filter(user=tom).exists():
+        HelpOffer.objects.create(
+            user=tom,
+            text="Happy to talk anyone through a **one-stop assessment day** for MSK waits.",
+            html="<p>Happy to talk anyone through a <strong>one-stop assessment day</strong> for MSK waits.</p>",
+        )

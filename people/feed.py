@@ -1,0 +1,183 @@
+"""The activity feed: events written once as they happen, read per person by keyset.
+
+Writing: :func:`record` stores one :class:`FeedEvent` and its topics (the pages whose followers it
+reaches). Receivers in :mod:`people.signals` call it when a write-up is first published or changes
+stage, when a measure shows a new signal, when a discussion starts and when a reply is posted.
+
+Reading: :func:`feed_page` is one query whatever the number of follows (the follows are
+sub-queries, never loaded into Python), filtered by the one rights rule as a set
+(:func:`boost.permissions.hidden_page_paths`): nothing is shown that the page itself would answer
+404 for, no hidden discussion or message, nothing muted, nothing of the reader's own doing.
+Pages go backwards from a signed cursor (the last event id shown), so a tampered cursor is
+refused instead of read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core import signing
+from django.db.models import Q
+from django.utils import timezone
+
+from boost.permissions import hidden_page_paths
+from people.models import PERSON_KINDS, FeedEvent, FeedKind, FeedTopic, Follow, ThreadWatch, WatchLevel
+
+PAGE_SIZE = 20
+CURSOR_SALT = "people.feed.cursor"
+
+
+class BadCursor(Exception):
+    """The feed cursor was changed or is not one Boost made."""
+
+    message = (
+        "This link to older feed items is damaged or was changed, so it cannot be used. "
+        "Go back to the start of your feed."
+    )
+
+
+def record(
+    *, kind: str, page, topics=(), actor=None, thread=None, message=None, signal=None, detail="", stage="", when=None
+):
+    """Store an event about ``page`` that reaches the followers of each page in ``topics``; ``when``
+    is when it happened (a message's own time), now by default."""
+    event = FeedEvent.objects.create(
+        created_at=when or timezone.now(),
+        kind=kind,
+        page_id=getattr(page, "pk", page),
+        actor=actor,
+        thread=thread,
+        message=message,
+        signal=signal,
+        detail=detail[:400],
+        stage=stage,
+    )
+    ids = {getattr(topic, "pk", topic) for topic in topics}
+    FeedTopic.objects.bulk_create([FeedTopic(event=event, page_id=page_id) for page_id in ids], ignore_conflicts=True)
+    return event
+
+
+def make_cursor(event_id: int) -> str:
+    return signing.dumps(event_id, salt=CURSOR_SALT)
+
+
+def read_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        value = signing.loads(cursor, salt=CURSOR_SALT)
+    except signing.BadSignature:
+        raise BadCursor() from None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63:
+        raise BadCursor()
+    return value
+
+
+def events_for(user, *, request=None):
+    """Every feed event ``user`` follows and may see, newest first (a queryset: nothing is run)."""
+    pages = Follow.objects.filter(user=user, page__isnull=False).values("page_id")
+    people = Follow.objects.filter(user=user, person__isnull=False).values("person_id")
+    watched = ThreadWatch.objects.filter(user=user, level=WatchLevel.WATCH).values("thread_id")
+    muted = ThreadWatch.objects.filter(user=user, level=WatchLevel.MUTE).values("thread_id")
+    reaches = (
+        Q(pk__in=FeedTopic.objects.filter(page_id__in=pages).values("event_id"))
+        | Q(actor_id__in=people, kind__in=PERSON_KINDS)
+        | Q(thread_id__in=watched)
+    )
+    events = (
+        FeedEvent.objects.filter(reaches, page__live=True)
+        .exclude(actor_id=user.pk)
+        .exclude(thread_id__in=muted)
+        .filter(Q(thread__isnull=True) | Q(thread__is_hidden=False))
+        .filter(Q(message__isnull=True) | Q(message__hidden_at__isnull=True, message__deleted_at__isnull=True))
+    )
+    paths = hidden_page_paths(user, request=request)
+    if paths:
+        events = events.exclude(reduce(or_, (Q(page__path__startswith=path) for path in paths)))
+    return events.order_by("-id")
+
+
+@dataclass
+class FeedPage:
+    items: list[FeedEvent]
+    next_cursor: str | None
+
+
+def feed_page(user, *, cursor: str | None = None, request=None, size: int = PAGE_SIZE) -> FeedPage:
+    """One page of ``user``'s feed, older than ``cursor`` (raises :class:`BadCursor` if tampered)."""
+    before = read_cursor(cursor)
+    events = events_for(user, request=request)
+    if before is not None:
+        events = events.filter(pk__lt=before)
+    rows = list(
+        events.select_related("page", "actor__profile", "thread", "signal__measure").only(
+            "id",
+            "kind",
+            "created_at",
+            "detail",
+            "stage",
+            "page__id",
+            "page__title",
+            "page__url_path",
+            "page__path",
+            "page__depth",
+            "page__live",
+            "page__content_type_id",
+            "actor__id",
+            "actor__email",
+            "actor__first_name",
+            "actor__last_name",
+            "actor__profile__display_name",
+            "thread__id",
+            "thread__title",
+            "message_id",
+            "signal__id",
+            "signal__classification",
+            "signal__assurance",
+            "signal__measure__id",
+            "signal__measure__name",
+        )[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    return FeedPage(items=rows, next_cursor=make_cursor(rows[-1].pk) if more else None)
+
+
+def describe(event: FeedEvent) -> str:
+    """The event in one line of words."""
+    who = event.actor.display_name if event.actor_id else ""
+    if event.kind == FeedKind.NEW_WRITE_UP:
+        return f"New write-up by {who}: {event.page.title}" if who else f"New write-up: {event.page.title}"
+    if event.kind == FeedKind.STAGE_CHANGE:
+        return f"{event.page.title} moved on: {event.detail}"
+    if event.kind == FeedKind.SIGNAL:
+        measure = event.signal.measure.name if event.signal_id else "a measure"
+        return f"New signal on “{measure}” in {event.page.title}: {event.detail}"
+    if event.kind == FeedKind.NEW_THREAD:
+        return f"{who} started a discussion: {event.thread.title}"
+    return f"{who} replied in {event.thread.title}"
+
+
+def target_url(event: FeedEvent, request=None) -> str:
+    """Where the event leads: the write-up (its chart for a signal), the discussion or the reply."""
+    from django.urls import reverse
+
+    if event.thread_id is not None:
+        url = reverse("discussions:thread", args=[event.thread_id])
+        return f"{url}#message-{event.message_id}" if event.message_id else url
+    url = event.page.get_url(request=request) or ""
+    if event.signal_id is not None:
+        return f"{url}#measure-{event.signal.measure.pk}-heading"
+    return url
+
+
+def upcoming_events(user, *, limit: int = 5):
+    """Events coming up in the communities ``user`` follows and may see (one query)."""
+    from communities.models import Event
+
+    followed = Follow.objects.filter(user=user, page__isnull=False).values("page_id")
+    return list(
+        Event.objects.visible_to(user).upcoming().filter(community_id__in=followed).select_related("community")[:limit]
+    )
