@@ -51,4 +51,3 @@ def test_the_csv_and_a_page_revalidate_until_the_data_changes(member, settings):
     assert changed["ETag"] != csv_etag
     assert Client().get(project.url, HTTP_IF_NONE_MATCH=page_etag).status_code == 200  # the chart moved
     assert page_etag != revalidate(Client(), project.url)
-
