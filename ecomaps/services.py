@@ -34,6 +34,8 @@ from ecomaps.models import (
 from ecomaps.permissions import map_access
 from ecomaps.render import render_svg
 from ecomaps.revisions import build_snapshot
+from projects import permissions as project_permissions
+from projects import services as project_services
 from projects.models import PriorityPage, ProjectPage
 
 # The documented size limit (README): the benchmark's larger map is exactly this big.
@@ -429,11 +431,12 @@ def add_annotation(
     journey: str = "",
     segment: int | None = None,
     link: int | None = None,
-    project: ProjectPage | None = None,
+    work: Sequence[ProjectPage] = (),
 ) -> Annotation:
     """Pin a pain point, bright spot, opportunity or data note to a station, to one step of a
     journey (``segment`` is the step's number, 1 for the first stop to the second) or to a link.
-    ``project`` is a write-up working on it (an opportunity taken up, a pain point being tackled)."""
+    ``work`` are write-ups working on it (loaders; people use :func:`start_write_up` and
+    :func:`name_addressed`)."""
     ecomap = _locked(ecomap)
     _require_contribute(user, ecomap)
     if kind not in Annotation.Kind.values:
@@ -475,9 +478,10 @@ def add_annotation(
         raised_by=user,
         raised_by_name=(raised_by_name or getattr(user, "display_name", "") or "")[:120],
         lived_experience=lived_experience,
-        project=project,
         **target,
     )
+    if work:
+        note.work.add(*work)
     redraw(ecomap, user=user, summary=f"Added the annotation “{note}”")
     return note
 
@@ -709,3 +713,56 @@ def decide_suggestion(*, user, suggestion: Suggestion, accept: bool) -> Suggesti
     suggestion.decided_by, suggestion.decided_at = user, timezone.now()
     suggestion.save(update_fields=["state", "decided_by", "decided_at"])
     return suggestion
+
+
+# --- work under way: write-ups that address the map ------------------------------------------
+# Linking a write-up is not a change to the map's drawing or history: the drawing is the same for
+# everyone and its revisions are seen by every viewer, while a write-up (a draft above all) may be
+# private. The map page shows the links, with each write-up's signal, per viewer (ecomaps.work).
+
+ADDRESSABLE = (Annotation.Kind.PAIN_POINT, Annotation.Kind.OPPORTUNITY)
+
+
+@transaction.atomic
+def start_write_up(*, user, annotation: Annotation, title: str = "") -> ProjectPage:
+    """Start a draft write-up (through :func:`projects.services.start_project`, with ``user`` as
+    its first co-author) from an opportunity on the map, linked back to it: the write-up addresses
+    the opportunity, and its summary says where it came from. A community's map gives the write-up
+    its community."""
+    ecomap = _locked(annotation.map)
+    _require_contribute(user, ecomap)
+    annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    if annotation.kind != Annotation.Kind.OPPORTUNITY:
+        raise InvalidMap(
+            f"Only an opportunity can start a write-up; “{annotation.text}” is a "
+            f"{annotation.get_kind_display().lower()}. To show work on it, name it from a write-up instead."
+        )
+    data: dict = {"summary": f"Started from the opportunity “{annotation.text}” on the system map “{ecomap.title}”."}
+    if ecomap.community_id:
+        data["communities"] = [ecomap.community]
+    try:
+        project = project_services.start_project(author=user, title=title or annotation.text, data=data)
+    except project_services.ProjectError as error:
+        raise InvalidMap(str(error)) from error
+    annotation.work.add(project)
+    return project
+
+
+@transaction.atomic
+def name_addressed(*, user, project: ProjectPage, ecomap: EcoMap, annotation_ids: Sequence[int]) -> list[Annotation]:
+    """Say which pain points and opportunities of ``ecomap`` the write-up ``project`` addresses
+    (replacing what it named on this map before). Its co-authors may, if they may add to the map."""
+    ecomap = _locked(ecomap)
+    _require_contribute(user, ecomap)
+    if not project_permissions.can_edit_project(user, project):
+        raise NotAllowed("Only the write-up's co-authors can say what it addresses.")
+    wanted = set(annotation_ids)
+    chosen = list(Annotation.objects.filter(map=ecomap, pk__in=wanted, kind__in=ADDRESSABLE).order_by("pk"))
+    if len(chosen) != len(wanted):
+        raise InvalidMap("Choose pain points or opportunities on this map; some of the ones chosen are not.")
+    Annotation.work.through.objects.filter(annotation__map=ecomap, projectpage=project).exclude(
+        annotation__in=chosen
+    ).delete()
+    for note in chosen:
+        note.work.add(project)
+    return chosen
