@@ -32,6 +32,9 @@ class EcoMap(models.Model):
     review_open = models.BooleanField(default=False)
     validated_at = models.DateTimeField(null=True, blank=True)
     validated_by_count = models.PositiveIntegerField(default=0)
+    # Workshop mode: while a facilitator runs a workshop, members change the map as facilitators do
+    # (everyone with the map open sees each change live, ecomaps.consumers).
+    workshop_open = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["title", "pk"]

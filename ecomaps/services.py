@@ -16,6 +16,8 @@ from django.utils.text import slugify
 
 from accounts.models import Profession
 from communities.models import CommunityPage
+from discussions.events import broadcast_on_commit
+from ecomaps import events
 from ecomaps.csv_import import CsvResult, ExistingMap, read_csv
 from ecomaps.layout import JourneyInput, MapInput, StationInput, compute_layout
 from ecomaps.models import (
@@ -68,6 +70,11 @@ class StationInUse(MapError):
 def _require_edit(user, ecomap: EcoMap) -> None:
     if not map_access(user, ecomap).can_edit:
         raise NotAllowed("Only the map's facilitators can change its stations, journeys and links.")
+
+
+def _require_facilitate(user, ecomap: EcoMap) -> None:
+    if not map_access(user, ecomap).can_facilitate:
+        raise NotAllowed("Only the map's facilitators can run workshops and validation rounds.")
 
 
 def _require_contribute(user, ecomap: EcoMap) -> None:
@@ -145,6 +152,8 @@ def redraw(ecomap: EcoMap, *, user, summary: str) -> EcoMap:
         summary=summary[:300],
         snapshot=build_snapshot(ecomap, stations, journeys, stops, links, annotations),
     )
+    # Stored first, told after: everyone with the map open hears of it once the change commits.
+    broadcast_on_commit(events.map_group(ecomap.pk), events.map_changed(ecomap.pk, ecomap.version, summary[:300], user))
     return ecomap
 
 
@@ -599,7 +608,7 @@ def open_review(*, user, ecomap: EcoMap) -> Review:
     """Open a validation round: people with lived experience may now endorse the map or comment
     on each journey until a facilitator closes it."""
     ecomap = _locked(ecomap)
-    _require_edit(user, ecomap)
+    _require_facilitate(user, ecomap)
     if ecomap.review_open:
         raise InvalidMap("A validation round is already open for this map.")
     review = Review.objects.create(map=ecomap, opened_by=user)
@@ -612,7 +621,7 @@ def close_review(*, user, ecomap: EcoMap) -> Review:
     """Close the open round. If anyone endorsed the whole map, the map is marked validated now,
     by that many people; a round with no endorsement leaves the last validation as it was."""
     ecomap = _locked(ecomap)
-    _require_edit(user, ecomap)
+    _require_facilitate(user, ecomap)
     review = Review.objects.filter(map=ecomap, closed_at__isnull=True).first()
     if review is None:
         raise InvalidMap("No validation round is open for this map.")
@@ -766,3 +775,17 @@ def name_addressed(*, user, project: ProjectPage, ecomap: EcoMap, annotation_ids
     for note in chosen:
         note.work.add(project)
     return chosen
+
+
+@transaction.atomic
+def set_workshop(*, user, ecomap: EcoMap, running: bool) -> EcoMap:
+    """Start or end workshop mode. While it runs, every member may change stations, journeys and
+    links as facilitators do; everyone with the map open sees each change as it is saved."""
+    ecomap = _locked(ecomap)
+    _require_facilitate(user, ecomap)
+    if ecomap.workshop_open == running:
+        raise InvalidMap("A workshop is already running on this map." if running else "No workshop is running.")
+    EcoMap.objects.filter(pk=ecomap.pk).update(workshop_open=running)
+    ecomap.workshop_open = running
+    broadcast_on_commit(events.map_group(ecomap.pk), events.workshop_changed(ecomap.pk, ecomap.version, running))
+    return ecomap

@@ -31,5 +31,6 @@ urlpatterns = [
         name="start_write_up",
     ),
     path("<id:map_id>/work/", views.work, name="work"),
+    path("<id:map_id>/workshop/", views.workshop, name="workshop"),
     path("<id:map_id>/nudge/", views.nudge, name="nudge"),
 ]

@@ -640,6 +640,23 @@ def work(request: HttpRequest, map_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def workshop(request: HttpRequest, map_id: int) -> HttpResponse:
+    """A facilitator starts or ends workshop mode."""
+    ecomap, _ = _map(request, map_id)
+    running = request.POST.get("running") == "yes"
+    _run(
+        request,
+        ecomap,
+        lambda: services.set_workshop(user=request.user, ecomap=ecomap, running=running),
+        "Workshop started: members can now change the map, and everyone sees changes as they are saved."
+        if running
+        else "Workshop ended: only facilitators change stations, journeys and links again.",
+    )
+    return _back(ecomap)
+
+
+@login_required
+@require_POST
 def nudge(request: HttpRequest, map_id: int) -> HttpResponse:
     ecomap, _ = _map(request, map_id)
     form = NudgeForm(request.POST, prefix="nudge")
