@@ -197,6 +197,8 @@ def _check_can_post(user, thread: Thread) -> None:
     if thread.is_hidden:
         raise DiscussionError("This discussion has been hidden by a moderator.", "hidden")
     if not can_post(user, thread):
+        if thread.is_direct:
+            raise DiscussionError("You cannot send messages in this conversation.", "forbidden")
         raise DiscussionError("Join the community to take part in its discussions.", "forbidden")
     if thread.is_locked:
         raise DiscussionError("This discussion is locked: no new messages.", "locked")
@@ -260,6 +262,14 @@ def _announce_new_message(message: Message, mentioned: list) -> None:
     if thread.community_id is not None:
         events.broadcast_on_commit(events.community_group(thread.community_id), events.thread_activity(thread, message))
     recipients: dict[int, str] = {}
+    if thread.is_direct:
+        # Everyone else in a private conversation hears of each message (the inbox's unread count).
+        from discussions.permissions import participant_ids
+
+        recipients = dict.fromkeys(participant_ids(thread), Notification.Kind.DIRECT)
+        recipients.pop(message.author_id, None)
+        _notify(recipients, actor_id=message.author_id, thread=thread, message=message)
+        return
     for user in mentioned:
         if user.pk != message.author_id:
             recipients[user.pk] = Notification.Kind.MENTION
@@ -666,14 +676,20 @@ def mark_notifications_read(*, user, ids: list[int] | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-def set_notification_preferences(*, user, email_frequency: str, new_threads: bool = True) -> NotificationPreference:
-    from discussions.models import EmailFrequency
+def set_notification_preferences(
+    *, user, email_frequency: str, new_threads: bool = True, messages_from: str | None = None
+) -> NotificationPreference:
+    """Save a person's choices; ``messages_from`` left as it was when not given."""
+    from discussions.models import EmailFrequency, MessagesFrom
 
     if email_frequency not in EmailFrequency.values:
         raise DiscussionError("Choose how often to get emails.", "invalid")
-    preference, _ = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"email_frequency": email_frequency, "new_threads": new_threads}
-    )
+    defaults: dict[str, Any] = {"email_frequency": email_frequency, "new_threads": new_threads}
+    if messages_from is not None:
+        if messages_from not in MessagesFrom.values:
+            raise DiscussionError("Choose who may send you private messages.", "invalid")
+        defaults["messages_from"] = messages_from
+    preference, _ = NotificationPreference.objects.update_or_create(user=user, defaults=defaults)
     return preference
 
 
