@@ -78,6 +78,7 @@ class NotificationSettingsForm(BoostForm):
         help_text="People you already have a conversation with can still reply in it, unless you block them.",
         choices=MessagesFrom.choices,
         widget=forms.RadioSelect,
+        required=False,  # not sent: the choice stays as it was
     )
 
 

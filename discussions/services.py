@@ -685,7 +685,7 @@ def set_notification_preferences(
     if email_frequency not in EmailFrequency.values:
         raise DiscussionError("Choose how often to get emails.", "invalid")
     defaults: dict[str, Any] = {"email_frequency": email_frequency, "new_threads": new_threads}
-    if messages_from is not None:
+    if messages_from:
         if messages_from not in MessagesFrom.values:
             raise DiscussionError("Choose who may send you private messages.", "invalid")
         defaults["messages_from"] = messages_from
