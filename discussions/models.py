@@ -201,7 +201,12 @@ class Message(MessageStates, models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["author", "client_id"], name="one_message_per_client_id")]
-        indexes = [models.Index(fields=["thread", "state", "id"]), models.Index(fields=["thread", "version"])]
+        indexes = [
+            models.Index(fields=["thread", "state", "id"]),
+            models.Index(fields=["thread", "version"]),
+            # The leaders' activity figures count a day's messages (analytics/rollup.py).
+            models.Index(fields=["created_at"], name="message_created_at"),
+        ]
 
     def __str__(self) -> str:
         return f"Message {self.pk} in {self.thread_id}"
