@@ -82,6 +82,20 @@ class NotificationSettingsForm(BoostForm):
     )
 
 
+def _delivery_fields() -> dict[str, forms.Field]:
+    from discussions.delivery import CHOOSABLE, Delivery
+
+    return {
+        f"delivery_{kind}": forms.ChoiceField(
+            label=label, choices=Delivery.choices, widget=forms.RadioSelect, required=False
+        )
+        for kind, label in CHOOSABLE.items()
+    }
+
+
+NotificationSettingsForm.base_fields.update(_delivery_fields())
+
+
 class ConversationForm(BoostForm):
     """The first message of a private conversation (``to``: one or a few people's ids)."""
 

@@ -330,6 +330,8 @@ class NotificationPreference(models.Model):
         default=MessagesFrom.COMMUNITIES,
         help_text="Who may start a private conversation with this person.",
     )
+    # Per notification kind: "email" (the default: bell and email), "bell" or "off" (discussions.delivery).
+    delivery = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.email_frequency}"

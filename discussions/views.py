@@ -25,6 +25,7 @@ from communities.models import CommunityPage
 from communities.permissions import can_moderate, can_view_community, community_access
 from discussions import services
 from discussions.conversation_views import direct_page_context
+from discussions.delivery import CHOOSABLE
 from discussions.forms import (
     EditMessageForm,
     FlagForm,
@@ -531,9 +532,17 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "new_threads": preference.new_threads if preference else True,
         "messages_from": preference.messages_from if preference else "communities",
     }
+    chosen = dict(preference.delivery) if preference else {}
+    for kind in CHOOSABLE:
+        initial[f"delivery_{kind}"] = chosen.get(kind, "email")
     form = NotificationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.set_notification_preferences(user=request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        # A kind not sent keeps its choice (a form from before the choice existed changes nothing).
+        for kind in CHOOSABLE:
+            if choice := data.pop(f"delivery_{kind}", ""):
+                chosen[kind] = choice
+        services.set_notification_preferences(user=request.user, delivery=chosen, **data)
         flash.success(request, "Your notification settings have been saved.")
         return redirect("discussions:notification_settings")
     return render(request, "discussions/notification_settings.html", {"form": form}, status=400 if form.errors else 200)
