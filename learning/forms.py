@@ -187,3 +187,20 @@ class ProposalForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=ResourceShift.Status.choices)
+
+
+class SelfAssessmentForm(forms.Form):
+    """One set of radios (a fieldset with its legend) per domain of the framework, levels 1–5."""
+
+    def __init__(self, *args, domains: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        for domain in domains:
+            message = f"Choose a level from 1 to 5 for {domain['name']}."
+            self.fields[domain["key"]] = forms.TypedChoiceField(
+                label=domain["name"],
+                help_text=domain.get("description", ""),
+                choices=[(n, f"{n}: {text}") for n, text in enumerate(domain["levels"], start=1)],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": message, "invalid_choice": message},
+            )

@@ -1,6 +1,20 @@
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from learning.models import ModuleProgress, ProgrammeIndexPage
+from learning.models import ModuleProgress, ProgrammeIndexPage, SkillsFramework
+
+
+class SkillsFrameworkViewSet(SnippetViewSet):
+    """Curators edit the improvement-skills framework; publishing it makes it the one learners take."""
+
+    model = SkillsFramework
+    icon = "list-ol"
+    menu_label = "Skills frameworks"
+    list_display = ["name", "live"]
+
+
+register_snippet(SkillsFrameworkViewSet)
 
 
 @hooks.register("boost_dashboard_sections")

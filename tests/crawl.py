@@ -136,6 +136,13 @@ def learning_pages(member) -> dict[str | None, list[str]]:
             services.answer_check(user=member, module=module, block_id=block.id, choice=right)
         services.complete_module(user=member, module=module)
     certificate = services.issue_certificate(user=member, programme=fundamentals)
+    from learning import assessment
+
+    # A "before" self-assessment, so the member's page shows their levels and the "after" form.
+    framework = assessment.framework_for(fundamentals)
+    levels = {domain["key"]: 2 for domain in framework.domain_list()}
+    assessment.record_self_assessment(user=member, programme=fundamentals, stage="before", levels=levels)
+    stewardship = ProgrammePage.objects.get(slug="stewardship-groups")
     started = LearningModulePage.objects.get(slug="model-for-improvement")
     from learning.models import Cohort, Team, ValueExercise
 
@@ -146,8 +153,17 @@ def learning_pages(member) -> dict[str | None, list[str]]:
     session = cohort.community.events.order_by("starts_at").first()
     return {
         None: [f"/learning/certificates/{certificate.code}/", "/learning/value/priorities/stroke-care/"],
-        MEMBER: ["/learning/record/", started.url, f"/learning/cohorts/{cohort.pk}/", f"/learning/teams/{msk.pk}/"],
+        MEMBER: [
+            "/learning/record/",
+            started.url,
+            f"/learning/cohorts/{cohort.pk}/",
+            f"/learning/teams/{msk.pk}/",
+            f"/learning/programmes/{fundamentals.pk}/self-assessment/",
+            f"/learning/programmes/{stewardship.pk}/self-assessment/",
+        ],
         CURATOR: [
+            f"/learning/programmes/{stewardship.pk}/self-assessment/summary/",
+            f"/learning/programmes/{fundamentals.pk}/self-assessment/summary/",
             f"/learning/cohorts/{cohort.pk}/dashboard/",
             f"/learning/cohorts/{cohort.pk}/applications/",
             f"/learning/teams/{stroke.pk}/",
@@ -166,6 +182,12 @@ def _learning_check_url() -> str:
     return f"/learning/modules/{module.pk}/checks/{module.checks()[0].id}/"
 
 
+def _self_assessment_url() -> str:
+    from learning.models import ProgrammePage
+
+    return f"/learning/programmes/{ProgrammePage.objects.get(slug='stewardship-groups').pk}/self-assessment/"
+
+
 def recently_signed_in(client) -> None:
     """Record in the session what allauth records on a password sign-in, so the pages it guards
     with "confirm your password first" (two-step verification) show themselves to the crawl."""
@@ -178,7 +200,7 @@ def recently_signed_in(client) -> None:
 # Forms posted empty, by who may post them: each page is checked once with its errors shown.
 FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
     None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/", "{learning_check}"],
+    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/", "{learning_check}", "{self_assessment}"],
     CURATOR: ["/moderation/people/{member}/suspend/"],
 }
 
@@ -201,7 +223,7 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
         ]
     pages = []
     for url in urls:
-        url = url.format(member=member.pk, learning_check=_learning_check_url())
+        url = url.format(member=member.pk, learning_check=_learning_check_url(), self_assessment=_self_assessment_url())
         # One blank key: an empty POST is falsy, and ``Form(request.POST or None)`` would stay unbound.
         response = client.post(url, {"crawl": ""})
         assert response.status_code in (200, 400), (url, response.status_code)

@@ -1,6 +1,7 @@
 """Learning and improvement capability: programmes and modules (pages), each person's progress and
 certificates, cohorts and teams, value work. Split by concern; import from here."""
 
+from learning.models.assessment import SelfAssessment, SkillsFramework
 from learning.models.cohorts import Application, Cohort, PhaseGate, SessionAttendance, Team
 from learning.models.pages import LearningModulePage, ProgrammeIndexPage, ProgrammePage
 from learning.models.progress import Certificate, CheckAnswer, ModuleProgress, Reflection
@@ -19,7 +20,9 @@ __all__ = [
     "ProgrammePage",
     "Reflection",
     "ResourceShift",
+    "SelfAssessment",
     "SessionAttendance",
+    "SkillsFramework",
     "Team",
     "ValueExercise",
 ]
