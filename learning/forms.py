@@ -204,3 +204,42 @@ class SelfAssessmentForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": message, "invalid_choice": message},
             )
+
+
+class NominateForm(forms.Form):
+    nominee_email = forms.EmailField(
+        label="Their email address", help_text="The email address they use on Boost.", max_length=254
+    )
+    statement = forms.CharField(
+        label="Why are you nominating them? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    manager_email = forms.EmailField(
+        label="Their line manager's email address (optional)",
+        required=False,
+        max_length=254,
+        help_text="We email the manager a link to confirm the protected time. It works once and expires.",
+    )
+    days_per_month = forms.DecimalField(
+        label="Protected days a month (optional)",
+        required=False,
+        min_value=0.1,
+        max_value=20,
+        decimal_places=1,
+        help_text="For example 1 or 1.5. Needed when you give a line manager.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class ManagerRequestForm(forms.Form):
+    manager_email = forms.EmailField(label="Your line manager's email address", max_length=254)
+    days_per_month = forms.DecimalField(
+        label="Protected days a month",
+        min_value=0.1,
+        max_value=20,
+        decimal_places=1,
+        help_text="For example 1 or 1.5.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )

@@ -2,7 +2,7 @@
 certificates, cohorts and teams, value work. Split by concern; import from here."""
 
 from learning.models.assessment import SelfAssessment, SkillsFramework
-from learning.models.cohorts import Application, Cohort, PhaseGate, SessionAttendance, Team
+from learning.models.cohorts import Application, Cohort, ManagerConfirmation, PhaseGate, SessionAttendance, Team
 from learning.models.pages import LearningModulePage, ProgrammeIndexPage, ProgrammePage
 from learning.models.progress import Certificate, CheckAnswer, ModuleProgress, Reflection
 from learning.models.value import Intervention, ResourceShift, ValueExercise
@@ -14,6 +14,7 @@ __all__ = [
     "Cohort",
     "Intervention",
     "LearningModulePage",
+    "ManagerConfirmation",
     "ModuleProgress",
     "PhaseGate",
     "ProgrammeIndexPage",
