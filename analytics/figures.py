@@ -12,22 +12,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from wagtail.models import Revision
 
 from accounts.models import Profession
-from analytics.suppression import Cell, breakdown, cell
+from analytics.suppression import THRESHOLD, Cell, breakdown, cell
 from boost.permissions import visible_pages
 from communities.models import CommunityPage, Event, Membership, Rsvp
 from discussions.models import Message, Thread
 from projects.models import ProjectPage, Stage
+from search.models import SearchMiss
 
 TOP_COMMUNITIES = 25
 TOP_ORGANISATIONS = 20
+TOP_SEARCHES = 20
 
 
 @dataclass
@@ -300,14 +303,37 @@ def spread(scope: Scope) -> Figure:
 
 
 def searches_not_found(scope: Scope) -> Figure:
+    """The words people searched for most often and found nothing (search/misses.py keeps them,
+    without who searched). A search made fewer than five times in the range is never listed: rare
+    words can point at a person, which is what suppression is for."""
+    misses = (
+        SearchMiss.objects.filter(day__gte=scope.start, day__lte=scope.end)
+        .values("text")
+        .annotate(total=Sum("times"))
+        .order_by("-total", "text")
+    )
+    shown = list(misses.filter(total__gte=THRESHOLD)[:TOP_SEARCHES])
+    everything = SearchMiss.objects.filter(day__gte=scope.start, day__lte=scope.end).aggregate(n=Sum("times"))["n"] or 0
+    total = cell(everything)
+    where = " Searches are counted across the whole site, whichever community is chosen." if scope.community else ""
+    if shown:
+        summary = (
+            f"{total.text} searches found nothing in this period. The most frequent: "
+            + "; ".join(f"\u201c{row['text']}\u201d ({row['total']:,})" for row in shown[:5])
+            + "."
+        )
+    else:
+        summary = f"{total.text} searches found nothing in this period; none was made five times or more."
     return Figure(
         key="searches",
         title="Searches that found nothing",
-        summary=(
-            "Boost does not log searches yet, so this figure cannot be shown: nothing records what "
-            "people looked for. It needs a search log with its own retention rules first."
-        ),
+        summary=summary + where,
         columns=["Search", "Times"],
+        rows=[[row["text"], cell(row["total"])] for row in shown],
+        note=(
+            f"Searches made at least {THRESHOLD} times, most frequent first (top {TOP_SEARCHES}). Boost keeps only the "
+            f"words, never who searched, and deletes them after {settings.SEARCH_MISS_RETENTION_DAYS} days."
+        ),
     )
 
 
@@ -319,8 +345,9 @@ FIGURES = {
     "activity": community_activity,
     "stories": stories_by_stage,
     "spread": spread,
+    "searches": searches_not_found,
 }
 
 
 def all_figures(scope: Scope) -> list[Figure]:
-    return [build(scope) for build in FIGURES.values()] + [searches_not_found(scope)]
+    return [build(scope) for build in FIGURES.values()]

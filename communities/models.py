@@ -235,6 +235,9 @@ class CommunityPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         access = getattr(request, "community_access", None) or community_access(request.user, self)
         memberships = Membership.objects.filter(community=self, state=Membership.State.ACTIVE)
+        upcoming_events = list(Event.objects.filter(community=self).upcoming().with_going_count()[:3])
+        for event in upcoming_events:
+            event.community = self  # the card links to its community: no query per event
         context.update(
             access=access,
             facilitators=[
@@ -244,7 +247,7 @@ class CommunityPage(BasePage):
                 .order_by("created_at")
             ],
             member_count=memberships.count(),
-            upcoming_events=list(Event.objects.filter(community=self).upcoming().with_going_count()[:3]),
+            upcoming_events=upcoming_events,
             pending_count=(
                 Membership.objects.filter(community=self, state=Membership.State.PENDING).count()
                 if access.can_moderate

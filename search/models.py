@@ -112,3 +112,20 @@ class SearchPhrase(models.Model):
 
     def __str__(self) -> str:
         return self.phrase
+
+
+class SearchMiss(models.Model):
+    """How often, on one day, a search found nothing: for leaders to see what people look for and
+    do not find. Deliberately holds no person, session or address, only the normalised words and a
+    count, and rows older than ``SEARCH_MISS_RETENTION_DAYS`` are deleted (search/misses.py)."""
+
+    day = models.DateField()
+    text = models.CharField(max_length=100)
+    times = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "text"], name="search_miss_one_row_a_day")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.text} ×{self.times}"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from boost import ratelimit
 from boost.filters import FilterGroup, FilterOption, FilterPanel
+from search import misses
 from search.permissions import Viewer
 from search.query import FACETS, MAX_PAGE, SORTS, SearchQuery, SearchUnavailable, SuggestQuery
 
@@ -97,6 +98,7 @@ def results(request: HttpRequest, api: bool = False) -> HttpResponse:
             {"query": query, "unavailable": UNAVAILABLE, "facet_names": FACETS, "crumbs": CRUMBS},
             status=503,
         )
+    misses.record(query, outcome)
     if _wants_json(request, api):
         return JsonResponse(outcome.as_json())
     return render(

@@ -199,6 +199,8 @@ TASKS = {
 # --- Search -----------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "boost")
+# Searches that found nothing are counted per day for the leaders' analytics (search/misses.py).
+SEARCH_MISS_RETENTION_DAYS = int(env("SEARCH_MISS_RETENTION_DAYS", "90"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Accounts ---------------------------------------------------------------------------

@@ -201,7 +201,7 @@ def test_constant_queries_per_results_page(client, member, django_assert_num_que
     assert response.status_code == 200
 
 
-def test_read_path_does_not_write(client, corpus, django_assert_num_queries):
+def test_read_path_writes_only_the_count_of_a_search_that_found_nothing(client, corpus):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -210,7 +210,7 @@ def test_read_path_does_not_write(client, corpus, django_assert_num_queries):
         client.get(URL, {"q": "frailty", "type": "writeup"})
         client.get("/search/suggest/", {"q": "frail"})
     writes = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
-    assert writes == []
+    assert writes and all("search_searchmiss" in sql for sql in writes)  # "domicilary" found nothing
 
 
 def test_json_link_only_for_staff_and_only_with_results(client, corpus, admin_user, member):
