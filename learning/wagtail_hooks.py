@@ -61,3 +61,18 @@ def community_learning_section(request, community):
         "cohort": cohort,
         "order": 50,
     }
+
+
+@hooks.register("boost_priority_sections")
+def priority_value_proposals(request, priority):
+    """Leaders see the resource-shift proposals serving the priority, across teams, on its page."""
+    from django.utils.functional import SimpleLazyObject
+
+    from learning.value import visible_proposals
+
+    return {
+        "key": "value-proposals",
+        "template": "learning/includes/priority_value_proposals.html",
+        "proposals": SimpleLazyObject(lambda: list(visible_proposals(request.user, priority))),
+        "order": 50,
+    }

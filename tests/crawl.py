@@ -143,6 +143,7 @@ def learning_pages(member) -> dict[str | None, list[str]]:
     levels = {domain["key"]: 2 for domain in framework.domain_list()}
     assessment.record_self_assessment(user=member, programme=fundamentals, stage="before", levels=levels)
     stewardship = ProgrammePage.objects.get(slug="stewardship-groups")
+    manager_link = _manager_link(member)
     started = LearningModulePage.objects.get(slug="model-for-improvement")
     from learning.models import Cohort, Team, ValueExercise
 
@@ -152,7 +153,11 @@ def learning_pages(member) -> dict[str | None, list[str]]:
     exercise = ValueExercise.objects.get(community=stroke.community)
     session = cohort.community.events.order_by("starts_at").first()
     return {
-        None: [f"/learning/certificates/{certificate.code}/", "/learning/value/priorities/stroke-care/"],
+        None: [
+            f"/learning/certificates/{certificate.code}/",
+            "/learning/value/priorities/stroke-care/",
+            manager_link,
+        ],
         MEMBER: [
             "/learning/record/",
             started.url,
@@ -160,6 +165,8 @@ def learning_pages(member) -> dict[str | None, list[str]]:
             f"/learning/teams/{msk.pk}/",
             f"/learning/programmes/{fundamentals.pk}/self-assessment/",
             f"/learning/programmes/{stewardship.pk}/self-assessment/",
+            f"/learning/cohorts/{cohort.pk}/nominate/",
+            f"/learning/cohorts/{cohort.pk}/line-manager/",
         ],
         CURATOR: [
             f"/learning/programmes/{stewardship.pk}/self-assessment/summary/",
@@ -182,6 +189,28 @@ def _learning_check_url() -> str:
     return f"/learning/modules/{module.pk}/checks/{module.checks()[0].id}/"
 
 
+def _manager_link(member) -> str:
+    """The member asks their line manager to confirm protected time: the manager's page (public)."""
+    from django.urls import reverse
+
+    from learning import nominations
+    from learning.models import Application, Cohort, ManagerConfirmation
+
+    application = Application.objects.get(cohort=Cohort.objects.get(name="2026 cohort"), user=member)
+    confirmation = ManagerConfirmation.objects.filter(application=application, decision="").first()
+    if confirmation is None:
+        confirmation = nominations.request_manager_confirmation(
+            actor=member, application=application, manager_email="line.manager@example.nhs.uk", days_per_month="1.5"
+        )
+    return reverse("learning:manager_confirm", args=[nominations.link_token(confirmation)])
+
+
+def _nominate_url() -> str:
+    from learning.models import Cohort
+
+    return f"/learning/cohorts/{Cohort.objects.get(name='2026 cohort').pk}/nominate/"
+
+
 def _self_assessment_url() -> str:
     from learning.models import ProgrammePage
 
@@ -199,8 +228,15 @@ def recently_signed_in(client) -> None:
 
 # Forms posted empty, by who may post them: each page is checked once with its errors shown.
 FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
-    None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/", "{learning_check}", "{self_assessment}"],
+    None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "{manager_link}"],
+    MEMBER: [
+        "/me/close/",
+        "/accounts/2fa/totp/activate/",
+        "/me/api-tokens/",
+        "{learning_check}",
+        "{self_assessment}",
+        "{nominate}",
+    ],
     CURATOR: ["/moderation/people/{member}/suspend/"],
 }
 

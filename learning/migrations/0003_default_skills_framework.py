@@ -20,14 +20,22 @@ def seed(apps, schema_editor):
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    # Wagtail adds "publish" for draft-state snippets only after all migrations; curators need it now.
+    content_type, _ = ContentType.objects.get_or_create(app_label="learning", model="skillsframework")
+    Permission.objects.get_or_create(
+        content_type=content_type, codename="publish_skillsframework", defaults={"name": "Can publish skills framework"}
+    )
     curators = Group.objects.filter(name="Curator").first()
     if curators is not None:
-        curators.permissions.add(
-            *Permission.objects.filter(content_type__app_label="learning", codename__in=CODENAMES)
-        )
+        curators.permissions.add(*Permission.objects.filter(content_type__app_label="learning", codename__in=CODENAMES))
 
 
 class Migration(migrations.Migration):
-    dependencies = [("learning", "0002_skills_framework"), ("accounts", "0003_roles")]
+    dependencies = [
+        ("learning", "0002_skills_framework"),
+        ("accounts", "0003_roles"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -152,3 +152,7 @@ def test_summary_queries_do_not_grow_with_people(client, leader, programme, fram
     _both(programme, framework, UserFactory.create_batch(8))
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(_url(programme, summary=True))
+
+
+def test_curators_may_edit_and_publish_the_framework(curator):
+    assert curator.has_perms(["learning.change_skillsframework", "learning.publish_skillsframework"])
