@@ -259,7 +259,13 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
         ]
     pages = []
     for url in urls:
-        url = url.format(member=member.pk, learning_check=_learning_check_url(), self_assessment=_self_assessment_url())
+        url = url.format(
+            member=member.pk,
+            learning_check=_learning_check_url(),
+            self_assessment=_self_assessment_url(),
+            nominate=_nominate_url(),
+            manager_link=_manager_link(member),
+        )
         # One blank key: an empty POST is falsy, and ``Form(request.POST or None)`` would stay unbound.
         response = client.post(url, {"crawl": ""})
         assert response.status_code in (200, 400), (url, response.status_code)

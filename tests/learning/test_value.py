@@ -155,6 +155,7 @@ def test_priority_page_shows_proposals_to_its_leads_not_outsiders_and_no_extra_q
     assert "resource-shift proposals" not in page and "Community rehab" not in page
     # The priority's lead sees it, and a repeat render costs no more than a page without proposals.
     priority.leads.add(other_member)
+    priority.save()
     page = client.get(priority.url).content.decode()
     assert "Value work: resource-shift proposals" in page and "Community rehab" in page and "£250,000" in page
     with django_assert_max_num_queries(len(without.captured_queries)):
