@@ -28,6 +28,7 @@ def _profile_rows(user) -> list[dict]:
             display_name=profile.display_name,
             organisation=profile.organisation,
             profession=profile.get_profession_display(),
+            care_setting=profile.get_care_setting_display(),
             job_title=profile.job_title,
             bio=profile.bio,
             interests=", ".join(area.name for area in profile.interests.all()),
@@ -44,7 +45,7 @@ def _erase_profile(user, options: ErasureOptions) -> dict[str, int]:
         return {}
     if profile.avatar:
         profile.avatar.delete(save=False)
-    for name in ("organisation", "profession", "job_title", "bio"):
+    for name in ("organisation", "profession", "care_setting", "job_title", "bio"):
         setattr(profile, name, "")
     profile.display_name = FORMER_MEMBER
     profile.visibility = ProfileVisibility.PRIVATE

@@ -33,6 +33,7 @@ class ProfileForm(BoostModelForm):
             "display_name",
             "organisation",
             "profession",
+            "care_setting",
             "job_title",
             "bio",
             "interests",
@@ -49,6 +50,7 @@ class ProfileForm(BoostModelForm):
             "display_name": "Display name",
             "profession": "Role or profession",
             "job_title": "Job title",
+            "care_setting": "Where you work (optional)",
             "bio": "About you",
             "avatar": "Profile picture",
             "visibility": "Who can see your profile page",
@@ -63,6 +65,7 @@ class ProfileForm(BoostModelForm):
             "display_name": "The name other people see, for example 'Sam Patel'.",
             "bio": "Up to 600 characters. What you work on and what you would like to learn.",
             "avatar": f"A JPEG, PNG, WebP or GIF image, up to {filesizeformat(settings.AVATAR_MAX_BYTES)}.",
+            "care_setting": "Never shown on your profile: only counted, with others', in leaders' figures.",
             "searchable": "Only the parts of your profile you choose to show are searchable.",
         }
         widgets = {

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from boost.vocabulary import CareSetting
+
 
 class UserManager(BaseUserManager["User"]):
     """Users are identified by email; there is no username."""
@@ -116,6 +118,8 @@ class Profile(models.Model):
     display_name = models.CharField(max_length=80, blank=True)
     organisation = models.CharField(max_length=120, blank=True)
     profession = models.CharField(max_length=32, choices=Profession.choices, blank=True)
+    # Only for leaders' aggregate figures (analytics), never shown on the profile page.
+    care_setting = models.CharField(max_length=20, choices=CareSetting.choices, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
     bio = models.TextField(max_length=600, blank=True)
     interests = models.ManyToManyField("boost.CareArea", blank=True, related_name="interested_profiles")

@@ -158,6 +158,8 @@ class Redis:
         self.port = free_port()
         self.workdir = workdir
         self.process: subprocess.Popen | None = None
+        self.received_before_restarts = 0  # Redis counts from zero again after each start
+        self.probes = 0  # connections the harness itself opened to ask
 
     @property
     def url(self) -> str:
@@ -170,29 +172,42 @@ class Redis:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for(lambda: port_open(self.port), 10, "Redis start")
+        self.probes += 1  # the connect that found it listening
 
     def kill(self) -> None:
         if self.process is not None:
+            self.received_before_restarts += self._received_since_start() or 0
             self.process.kill()
             self.process.wait()
             self.process = None
 
     def connections_received(self) -> int | None:
-        """Connections Redis has accepted since it started (churn: each is a TCP connect and handshake)."""
-        try:
-            import redis
+        """Connections the server side opened since the harness first started Redis, across restarts
+        (churn: each is a TCP connect and handshake); the harness's own probes are left out."""
+        current = self._received_since_start()
+        return None if current is None else self.received_before_restarts + current - self.probes
 
-            return int(redis.Redis(port=self.port, socket_timeout=1).info("stats")["total_connections_received"])
-        except Exception:  # noqa: BLE001 - down
-            return None
+    def _received_since_start(self) -> int | None:
+        stats = self._info("stats")
+        return None if stats is None else int(stats["total_connections_received"])
 
     def clients(self) -> int | None:
-        try:
-            import redis
+        info = self._info("clients")
+        return None if info is None else int(info["connected_clients"]) - 1
 
-            return int(redis.Redis(port=self.port, socket_timeout=1).info("clients")["connected_clients"]) - 1
+    def _info(self, section: str) -> dict | None:
+        """One ``INFO`` on a connection of its own (counted, so that it can be left out above)."""
+        import redis
+
+        client = redis.Redis(port=self.port, socket_timeout=1)
+        try:
+            info = client.info(section)
         except Exception:  # noqa: BLE001 - down
             return None
+        finally:
+            client.close()
+        self.probes += 1
+        return info
 
 
 class Server:

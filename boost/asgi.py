@@ -34,13 +34,13 @@ class BoostASGIHandler(ASGIHandler):
 
 django_asgi_app = BoostASGIHandler()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from boost.page_cache import PageCacheASGI  # noqa: E402
 from boost.routing import websocket_urlpatterns  # noqa: E402
 from boost.static import StaticFilesASGI  # noqa: E402
+from boost.ws_auth import AuthMiddlewareStack  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -78,8 +78,10 @@ class BoundedConnectionPool(BlockingConnectionPool):
             with contextlib.suppress(Exception):
                 await old.disconnect()
         if len(available) > self.max_idle and self._trim_later is None:
-            # Nothing may be released again for a while (every socket gone): look again then.
-            self._trim_later = asyncio.get_running_loop().call_later(self.idle_seconds, self._trim_soon)
+            # Nothing may be released again for a while (every socket gone): look again when the
+            # longest-idle one is due.
+            due = getattr(available[0], "_boost_idle_since", now) + self.idle_seconds - now
+            self._trim_later = asyncio.get_running_loop().call_later(max(0.05, due), self._trim_soon)
 
     def _trim_soon(self) -> None:
         self._trim_later = None

@@ -101,6 +101,7 @@ class Room:
         self.channel: str | None = None
         self.remote_presence: dict[str, tuple[float, list[list]]] = {}
         self.presence_dirty = asyncio.Event()
+        self.sync_due = False  # this process's people changed since it last told the others
         self.tasks: list[asyncio.Task] = []
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -266,20 +267,35 @@ class Room:
                 people.update({int(user_id): name for user_id, name in users})
         return [{"id": k, "name": v} for k, v in sorted(people.items(), key=lambda item: item[1].casefold())]
 
+    def presence_interval(self) -> float:
+        """Seconds between "who is here" updates: twice a second in a small room, slower as it
+        grows (every update goes to every socket; a thousand people arriving at once would
+        otherwise mean a thousand updates to each of them)."""
+        return min(_setting("DISCUSSIONS_PRESENCE_MAX_SECONDS", 5.0), max(0.5, len(self.consumers) / 100))
+
+    def presence_event(self) -> dict:
+        """Who is here: everyone's count, and the first few names (a page shows names, not a roll of
+        a thousand, and each socket would get the whole roll on every change)."""
+        people = self.people_here()
+        shown = int(_setting("DISCUSSIONS_PRESENCE_NAMES", 30))
+        return {"type": "presence", "people": people[:shown], "count": len(people)}
+
     async def _presence_loop(self) -> None:
-        """Tell local sockets who is here, at most twice a second however many join at once."""
+        """Tell local sockets (and the other processes) who is here, coalescing every join and leave
+        in the interval into one update."""
         while True:
             await self.presence_dirty.wait()
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(self.presence_interval())
             self.presence_dirty.clear()
-            event = {"type": "presence", "people": self.people_here()}
-            await self.dispatch(event)
+            if self.sync_due and self.channel is not None:
+                self.sync_due = False
+                with contextlib.suppress(Exception):  # best-effort; the 30 s sync repeats it
+                    await self._group_send(self._presence_sync())
+            await self.dispatch(self.presence_event())
 
     async def membership_changed(self) -> None:
+        self.sync_due = True
         self.presence_dirty.set()
-        if self.channel is not None:
-            with contextlib.suppress(Exception):
-                await self._group_send(self._presence_sync())
 
 
 class Hub:

@@ -37,6 +37,34 @@ def load(context: DemoContext) -> None:
         if thread is not None:
             ThreadWatch.objects.get_or_create(user=tom, thread=thread, defaults={"level": WatchLevel.WATCH})
     load_visits(context)
+    load_conversation(context)
+
+
+def load_conversation(context: DemoContext) -> None:
+    """A private conversation: a colleague writes to Tom about his help offer, and he replies.
+    Idempotent through the messages' client ids (a repeated client id returns the stored message)."""
+    from discussions import services
+    from discussions.conversations import TITLE
+    from discussions.models import Message, Participant
+
+    tom = context.people.get("member_physio")
+    colleague = context.people.get("member_pharmacist")
+    if tom is None or colleague is None:
+        return
+    first = Message.objects.filter(author=colleague, client_id="demo-dm-1").select_related("thread").first()
+    if first is not None:
+        thread = first.thread
+    else:
+        thread = Thread.objects.create(is_direct=True, title=TITLE, author=colleague)
+        Participant.objects.bulk_create(
+            [Participant(thread=thread, user=tom), Participant(thread=thread, user=colleague)]
+        )
+    lines = [
+        (colleague, "demo-dm-1", "Hi Tom, I saw your offer about one-stop assessment days. Could we talk it through?"),
+        (tom, "demo-dm-2", "Of course. Thursday afternoon suits me; I can share the template we use."),
+    ]
+    for author, client_id, body in lines:
+        services.post_message(author=author, thread_id=thread.pk, body=body, client_id=client_id)
 
 
 def load_visits(context: DemoContext) -> None:

@@ -1,4 +1,5 @@
-"""Atom feeds of new write-ups: all of them, a priority's, a community's (Django's syndication framework).
+"""Atom feeds of new write-ups (all of them, a priority's, a community's) and of a priority's updates
+(Django's syndication framework).
 
 Feed readers carry no session and feed addresses get shared, so every feed shows public content
 only, whoever asks: write-ups an anonymous reader may see (``visible_pages``) under a priority or
@@ -16,6 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from boost.permissions import visible_pages
 from communities.models import CommunityPage
 from projects.models import PriorityPage, ProjectPage
+from projects.updates import Update, priority_updates
 
 FEED_ITEMS = 30
 
@@ -108,3 +110,49 @@ class CommunityWriteUpsFeed(WriteUpsFeed):
 
     def items(self, obj: CommunityPage):
         return public_write_ups().filter(communities=obj)[:FEED_ITEMS]
+
+
+class PriorityUpdatesFeed(Feed):
+    """What moved under one public priority: new write-ups, stage moves, new signals and assurance
+    changes (``projects.updates``), public write-ups only, newest first."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug: str) -> PriorityPage:
+        return public_page(PriorityPage, slug)
+
+    def title(self, obj: PriorityPage) -> str:
+        return f"Boost: updates on {obj.title}"
+
+    def subtitle(self, obj: PriorityPage) -> str:
+        return "New write-ups, stage moves and new signals in the measures of this priority's write-ups."
+
+    def link(self, obj: PriorityPage) -> str:
+        return obj.url
+
+    def feed_url(self, obj: PriorityPage) -> str:
+        return reverse("projects:feed_priority_updates", args=[obj.slug])
+
+    def items(self, obj: PriorityPage) -> list[Update]:
+        return priority_updates(obj, visible_pages(ProjectPage.objects.all(), AnonymousUser()), FEED_ITEMS)
+
+    def item_title(self, item: Update) -> str:
+        return item.title
+
+    def item_description(self, item: Update) -> str:
+        return item.description
+
+    def item_link(self, item: Update) -> str:
+        return item.url
+
+    def item_guid(self, item: Update) -> str:
+        return f"tag:boost,priority-update:{item.key}"
+
+    def item_guid_is_permalink(self, item: Update) -> bool:
+        return False
+
+    def item_pubdate(self, item: Update):
+        return item.when
+
+    def item_categories(self, item: Update):
+        return [item.category]

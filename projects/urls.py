@@ -7,6 +7,7 @@ app_name = "projects"
 urlpatterns = [
     path("feeds/write-ups/", feeds.WriteUpsFeed(), name="feed_write_ups"),
     path("feeds/priorities/<slug:slug>/", feeds.PriorityWriteUpsFeed(), name="feed_priority"),
+    path("feeds/priorities/<slug:slug>/updates/", feeds.PriorityUpdatesFeed(), name="feed_priority_updates"),
     path("feeds/communities/<slug:slug>/", feeds.CommunityWriteUpsFeed(), name="feed_community"),
     path("projects.csv", views.projects_csv, name="projects_csv"),
     path("write/", views.start, name="start"),

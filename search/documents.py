@@ -665,7 +665,8 @@ class ThreadDocument(DocumentType):
         return [message for message in self._all_messages(obj)[1:] if message.is_visible]
 
     def should_index(self, obj) -> bool:
-        if obj.is_hidden:
+        # Private conversations (direct messages) are never indexed, for anyone.
+        if obj.is_hidden or obj.is_direct:
             return False
         if obj.community_id is not None and not obj.community.live:
             return False

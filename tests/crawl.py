@@ -81,6 +81,9 @@ def load_known_pages() -> dict[str | None, list[str]]:
             "/people/",
             "/people/?method=zero-day-tracking-list&open_to=visits",
             "/me/api-tokens/",
+            "/messages/",
+            "/notifications/settings/",
+            *_conversation_pages(member),
             *learning[MEMBER],
         ],
         lead.user.email: [
@@ -107,6 +110,17 @@ def load_known_pages() -> dict[str | None, list[str]]:
     for email, urls in _visit_pages().items():
         known.setdefault(email, []).extend(urls)
     return known
+
+
+def _conversation_pages(member) -> list[str]:
+    """The demo's private conversation (Tom's), and the form for writing to the other person in it."""
+    from discussions.models import Participant
+
+    mine = Participant.objects.filter(user=member, thread__is_direct=True).select_related("thread").first()
+    if mine is None:
+        return []
+    other = Participant.objects.filter(thread_id=mine.thread_id).exclude(user=member).first()
+    return [f"/discussions/{mine.thread_id}/", f"/messages/new/?to={other.user_id}"]
 
 
 def _visit_pages() -> dict[str, list[str]]:
@@ -233,6 +247,7 @@ FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
         "/me/close/",
         "/accounts/2fa/totp/activate/",
         "/me/api-tokens/",
+        "/messages/new/",
         "{learning_check}",
         "{self_assessment}",
         "{nominate}",

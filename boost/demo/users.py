@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from accounts import roles, services
 from accounts.models import Profession, Profile, ProfileVisibility, User
 from boost.demo.context import DemoContext
+from boost.vocabulary import CareSetting
 
 # A fixed base32 secret so the demo admin's codes can be generated with `manage.py demo_totp`.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo-only, printed on purpose
@@ -30,6 +31,19 @@ class DemoPerson:
     visibility: str = ProfileVisibility.MEMBERS
     superuser: bool = False
 
+
+# Where the demo people work, by organisation, so the leaders' "members by care setting" has figures.
+CARE_SETTINGS = {
+    "Age Well Community Trust": CareSetting.VOLUNTARY,
+    "City Hospital NHS Trust": CareSetting.ACUTE,
+    "Community Health Trust": CareSetting.COMMUNITY,
+    "Community MSK Service": CareSetting.COMMUNITY,
+    "ICS Improvement Hub": CareSetting.WHOLE_SYSTEM,
+    "Integrated Care Board": CareSetting.WHOLE_SYSTEM,
+    "Mid and South Essex NHS FT": CareSetting.ACUTE,
+    "Primary Care Network": CareSetting.PRIMARY,
+    "South Eastern HSC Trust": CareSetting.SOCIAL_CARE,
+}
 
 PEOPLE: list[DemoPerson] = [
     DemoPerson(
@@ -163,6 +177,7 @@ def load(context: DemoContext) -> None:
             display_name=person.display_name,
             organisation=person.organisation,
             profession=person.profession,
+            care_setting=CARE_SETTINGS.get(person.organisation, ""),
             job_title=person.job_title,
             bio=person.bio,
             visibility=person.visibility,

@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from boost.models import BasePage
+from boost.vocabulary import CareSetting
 
 
 class Stage(models.TextChoices):
@@ -20,17 +21,6 @@ class Stage(models.TextChoices):
     IMPLEMENTING = "implementing", "Implementing"
     SPREADING = "spreading", "Spreading"
     SUSTAINED = "sustained", "Sustained"
-
-
-class CareSetting(models.TextChoices):
-    ACUTE = "acute", "Hospital (acute)"
-    COMMUNITY = "community", "Community health"
-    PRIMARY = "primary", "Primary care"
-    SOCIAL_CARE = "social_care", "Social care"
-    MENTAL_HEALTH = "mental_health", "Mental health"
-    VOLUNTARY = "voluntary", "Voluntary sector"
-    HOME = "home", "People's homes"
-    WHOLE_SYSTEM = "whole_system", "Across the system"
 
 
 @dataclass(frozen=True)

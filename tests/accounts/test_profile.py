@@ -127,3 +127,16 @@ def test_hidden_fields_are_not_shown_to_others(client, member, other_member):
     assert "Visible bio" in html
     client.force_login(member)
     assert "Secret Trust" in client.get(reverse("accounts:profile", args=[member.pk])).content.decode()
+
+
+def test_care_setting_is_kept_for_figures_but_never_shown_on_the_profile(client, member, other_member):
+    client.force_login(member)
+    assert client.post(reverse("accounts:profile_edit"), _form(care_setting="social_care")).status_code == 302
+    member.profile.refresh_from_db()
+    assert member.profile.care_setting == "social_care"
+    response = client.post(reverse("accounts:profile_edit"), _form(care_setting="the moon", job_title="Changed"))
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    member.profile.refresh_from_db()
+    assert (member.profile.care_setting, member.profile.job_title) == ("social_care", "Ward sister")
+    client.force_login(other_member)
+    assert "Social care" not in client.get(member.profile.get_absolute_url()).content.decode()

@@ -115,3 +115,15 @@ def test_dashboard_queries_do_not_grow_with_communities_and_members(client, lead
 def test_admins_find_it_in_the_wagtail_admin(client, admin_user):
     client.force_login(admin_user)
     assert reverse("analytics:dashboard") in client.get("/admin/").content.decode()
+
+
+def test_members_by_care_setting_with_suppression(client, leader):
+    from accounts.models import Profile
+
+    for setting, people in (("acute", 6), ("social_care", 2)):
+        for _ in range(people):
+            Profile.objects.filter(user=user_with_role("Member")).update(care_setting=setting)
+    client.force_login(leader)
+    rows = dict(csv.reader(io.StringIO(client.get(reverse("analytics:figure_csv", args=["care_setting"])).text)))
+    assert rows["Care setting"] == "Members" and rows["Hospital (acute)"] == "6"
+    assert rows["Social care"] == SUPPRESSED and "Members by care setting" in client.get(URL).text

@@ -108,7 +108,12 @@ async def test_post_is_acked_and_delivered_live_and_retry_is_idempotent(room, me
     # Bob sees no second copy.
     await send(bob, action="ping")
     assert (await next_of(bob, "pong"))["type"] == "pong"
-    assert await bob.receive_nothing(timeout=0.3)
+    extra = []  # a "who is here" update may still come (on a slow machine, after the pong)
+    while not await bob.receive_nothing(timeout=0.3):
+        frame = json.loads(await bob.receive_from())
+        if frame["type"] not in ("presence", "typing"):
+            extra.append(frame)
+    assert extra == []
     await alice.disconnect()
     await bob.disconnect()
 

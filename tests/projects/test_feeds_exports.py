@@ -90,3 +90,30 @@ def test_project_csv_applies_the_index_filters_and_the_viewers_rights(client, me
     assert "Hidden story" in {row["title"] for row in rows(client.get(url))}
     index = client.get("/projects/", {"stage": "sustained"}).content.decode()
     assert f'href="{url}?stage=sustained"' in index
+
+
+def test_priority_updates_feed_has_new_write_ups_stage_moves_and_signals_of_public_write_ups(client, world):
+    from projects.models import MeasureSignal
+    from tests.factories.projects import make_measure
+
+    story = world["open"]
+    story.stage = "testing"
+    story.save_revision().publish()
+    for project, words in ((story, "Eight points below the mean"), (world["hidden"], "A secret signal")):
+        MeasureSignal.objects.create(
+            measure=make_measure(project, name=f"Waits in {project.title}"),
+            kind=MeasureSignal.Kind.SPECIAL_CAUSE,
+            key=f"shift:low:{project.pk}",
+            classification="improvement",
+            description=words,
+        )
+    response = client.get(reverse("projects:feed_priority_updates", args=[world["priority"].slug]))
+    titles = entries(response)
+    assert titles[0] == "Waits in Open story (Open story): new signal"
+    assert "Open story moved to Testing" in titles and "New write-up: Open story" in titles
+    feed = response.content.decode()
+    assert "Eight points below the mean" in feed and "#measure-" in feed
+    assert "Hidden story" not in feed and "A secret signal" not in feed and "Draft story" not in feed
+    assert client.get(reverse("projects:feed_priority_updates", args=["no-such-priority"])).status_code == 404
+    page = client.get(world["priority"].url).content.decode()
+    assert reverse("projects:feed_priority_updates", args=[world["priority"].slug]) in page

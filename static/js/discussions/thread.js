@@ -325,10 +325,15 @@ if (root) {
     outbox().forEach((item) => send({ action: "post", client_id: item.client_id, body: item.body, reply_to: item.reply_to }));
   };
 
-  const showPresence = (people) => {
+  const showPresence = (people, count) => {
+    // A big room sends its count and the first few names only.
     const others = people.filter((p) => p.id !== me).map((p) => p.name);
-    presence.hidden = !others.length;
-    presence.textContent = others.length ? `Here now: ${others.join(", ")}` : "";
+    const total = Math.max(others.length, (count || people.length) - 1);
+    const more = total - others.length;
+    presence.hidden = !total;
+    presence.textContent = total
+      ? `Here now: ${others.join(", ")}${more > 0 ? ` and ${more.toLocaleString("en-GB")} ${more === 1 ? "other" : "others"}` : ""}`
+      : "";
   };
 
   const showTyping = () => {
@@ -389,7 +394,7 @@ if (root) {
         showTyping();
         break;
       case "presence":
-        showPresence(data.people);
+        showPresence(data.people, data.count);
         break;
       case "notification.created":
         document.dispatchEvent(new CustomEvent("boost:notification", { detail: data }));
