@@ -93,6 +93,7 @@ def load_known_pages() -> dict[str | None, list[str]]:
             f"/maps/{ecomap.pk}/changes/",
             f"/maps/{ecomap.pk}/review/",
             f"/maps/{ecomap.pk}/suggestions/",
+            f"/maps/{ecomap.pk}/work/",
             f"/maps/{ecomap.pk}/changes/compare/?older=2&newer={ecomap.version}",
             f"/maps/{ecomap.pk}/changes/compare/?older=1&newer=99999",
             f"/maps/{ecomap.pk}/stations/provider/edit/",
