@@ -76,7 +76,14 @@ def community_of(page: Page):
         return None
     if isinstance(page, CommunityPage):
         return page
-    return CommunityPage.objects.filter(path__in=ancestor_paths(page)).order_by("depth").last()
+    # A served page is asked this by its rights check and again by its discussion section: the
+    # answer is kept on the instance for as long as it sits at the same path.
+    memo = page.__dict__.get("_community_of")
+    if memo is not None and memo[0] == page.path:
+        return memo[1]
+    community = CommunityPage.objects.filter(path__in=ancestor_paths(page)).order_by("depth").last()
+    page.__dict__["_community_of"] = (page.path, community)
+    return community
 
 
 def may_see_draft(user, page: Page) -> bool:

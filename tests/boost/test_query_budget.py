@@ -28,7 +28,7 @@ BUDGET = {
     "home": (4, 8),
     "communities": (10, 14),
     "community": (17, 24),
-    "write-up": (15, 21),
+    "write-up": (14, 20),
     "projects": (17, 21),
     "priority": (14, 19),
     "search": (2, 7),
