@@ -64,7 +64,8 @@ def restrictions_allow(user, restrictions: list[PageViewRestriction], request=No
 
 
 def _group_ids(user) -> set[int]:
-    return set(user.groups.values_list("pk", flat=True))
+    loaded = user.loaded_groups()
+    return set(loaded) if loaded is not None else set(user.groups.values_list("pk", flat=True))
 
 
 def community_of(page: Page):
