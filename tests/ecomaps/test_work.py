@@ -143,14 +143,14 @@ def test_the_map_page_with_work_runs_a_fixed_number_of_queries(client, world, me
     client.get(url)
     with CaptureQueriesContext(connection) as without_work:
         client.get(url)
-    assert len(without_work.captured_queries) == 14  # as tests/ecomaps/test_views.py pins it
+    assert len(without_work.captured_queries) == 13  # as tests/ecomaps/test_views.py pins it
     for i, note in enumerate([pain, opportunity]):
         project = make_project(member, title=f"Write-up {i}")
         make_measure(project, IMPROVING)
         services.name_addressed(user=member, project=project, ecomap=ecomap, annotation_ids=[note.pk])
-    # Work adds: the write-up links, hidden page paths (3), live write-ups and their measures, the
-    # reader's groups and drafts (7), however many write-ups there are.
-    expected = len(without_work.captured_queries) + 7
+    # Work adds: the write-up links, hidden page paths, live write-ups and their measures, and the
+    # reader's drafts (6), however many write-ups there are.
+    expected = len(without_work.captured_queries) + 6
     client.get(url)  # publishing cleared Wagtail's cached site root paths: warm them again
     with django_assert_num_queries(expected):
         client.get(url)
