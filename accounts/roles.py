@@ -75,6 +75,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 
+# Permissions that an app's own data migration grants a role, because its models do not exist when
+# accounts' roles migration (0003, which reads ROLE_PERMISSIONS) runs.
+APP_MIGRATION_PERMISSIONS: dict[str, list[str]] = {
+    CURATOR: [  # learning 0003: curators edit and publish the skills framework
+        "learning.add_skillsframework",
+        "learning.change_skillsframework",
+        "learning.publish_skillsframework",
+        "learning.view_skillsframework",
+    ],
+}
+
 # Page permissions granted on the site's root page, by role (Wagtail page permission codenames).
 ROOT_PAGE_PERMISSIONS: dict[str, list[str]] = {
     CURATOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],

@@ -98,7 +98,12 @@ def test_queries_per_page_are_pinned_and_do_not_grow_with_content(
         grow(world, 1, 2)
     large = counts(world)
     assert small == large, {k: (small[k], large[k]) for k in small if small[k] != large[k]}
-    assert small == BUDGET, {k: (small[k], BUDGET[k]) for k in small if small[k] != BUDGET[k]}
+    budget = dict(BUDGET)
+    if connection.vendor == "postgresql":
+        # The search statement's planner hints run in a savepoint inside the test's transaction
+        # (search/backends/database.py): SAVEPOINT and ROLLBACK TO, 2 statements that are not the page's.
+        budget["search"] = tuple(n + 2 for n in BUDGET["search"])
+    assert small == budget, {k: (small[k], budget[k]) for k in small if small[k] != budget[k]}
 
 
 def build(member, other_member) -> dict:
