@@ -86,14 +86,18 @@ def _advance_read_markers(thread_id: int, up_to: dict[int, int]) -> int:
 def _users_allowed(thread_id: int, user_ids: set[int]) -> set[int]:
     from django.contrib.auth import get_user_model
 
+    from communities.permissions import remember_access, remembered_memberships
     from discussions.models import Thread
     from discussions.permissions import can_view_thread
 
     thread = Thread.objects.select_related("community", "page").by_pk(thread_id)
     if thread is None:
         return set()
-    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
-    return {user.pk for user in users if can_view_thread(user, thread)}
+    users = list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
+    with remembered_memberships():
+        if thread.community is not None:
+            remember_access(users, thread.community)
+        return {user.pk for user in users if can_view_thread(user, thread)}
 
 
 class Room:

@@ -16,6 +16,7 @@ from discussions import hub as hub_module
 from discussions import services
 from discussions.models import Message, ReadMarker
 from discussions.routing import websocket_urlpatterns
+from tests.conftest import user_with_role
 from tests.factories.discussions import cid, join, make_community, make_thread
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -206,3 +207,17 @@ async def test_a_slow_action_holds_up_only_its_own_socket(room, member, other_me
     await next_of(alice, "error")  # message 1 is not hers (or does not exist): refused, socket open
     await alice.disconnect()
     await bob.disconnect()
+
+
+def test_a_rights_recheck_reads_a_crowd_in_a_few_queries(room, curator, django_assert_max_num_queries):
+    """The room re-checks everyone viewing a thread every few seconds: a constant number of queries,
+    not two a person (a thousand viewers made it thousands of queries, delaying gap repairs)."""
+    community, thread = room
+    members = [user_with_role("Member") for _ in range(12)]
+    for person in members:
+        join(person, community)
+    outsider = user_with_role("Member")
+    asked = {person.pk for person in members} | {curator.pk, outsider.pk}
+    with django_assert_max_num_queries(4):  # thread, people, memberships, overseer roles
+        allowed = hub_module._users_allowed.__wrapped__(thread.pk, asked)
+    assert allowed == {person.pk for person in members} | {curator.pk}
