@@ -5,6 +5,8 @@ Wagtail's user bar) and, in ``RequireMFAForStaffMiddleware``, whether their role
 factor. Django's backends spend one query on the user, one on the profile, two on permissions and
 one on the groups; this one reads the user, profile and "needs MFA" together and every permission
 in one query, so a signed-in page starts at two queries (session, user) plus one for permissions.
+The person's groups come with them too, so role checks (curator, leader, restrictions by group)
+cost no query.
 
 Django's and allauth's own backends stay listed after this one (``AUTHENTICATION_BACKENDS``) so
 sessions signed in before it still load; a failed password stops here (``PermissionDenied``), so a
@@ -18,14 +20,23 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
 
 def _users():
     User = get_user_model()
     needs_mfa = Group.objects.filter(user=OuterRef("pk"), name__in=settings.MFA_REQUIRED_GROUPS)
+    # "id:name" of each group, one a line: role checks on the page then read them without a query
+    # (accounts.models.User.loaded_groups).
+    groups = (
+        Group.objects.filter(user=OuterRef("pk"))
+        .values("user")
+        .annotate(rows=StringAgg(Concat(Cast("pk", CharField()), Value(":"), "name"), delimiter=Value("\n")))
+        .values("rows")
+    )
     return User._default_manager.select_related("profile", "wagtail_userprofile").annotate(
-        has_mfa_role=Exists(needs_mfa)
+        has_mfa_role=Exists(needs_mfa), group_rows=Subquery(groups)
     )
 
 

@@ -84,7 +84,22 @@ class User(AbstractUser):
         return self.display_name
 
     def in_group(self, name: str) -> bool:
+        loaded = self.loaded_groups()
+        if loaded is not None:
+            return name in loaded.values()
         return self.groups.filter(name=name).exists()
+
+    def loaded_groups(self) -> dict[int, str] | None:
+        """{id: name} of this person's groups when they came with the person (the sign-in backend
+        loads them with every signed-in request, accounts/backends.py); None otherwise, and the
+        caller asks the database, so a person read elsewhere is never judged on stale groups."""
+        if "group_rows" not in self.__dict__:
+            return None
+        parsed = self.__dict__.get("_loaded_groups")
+        if parsed is None:
+            rows = (line.split(":", 1) for line in (self.group_rows or "").splitlines())
+            parsed = self.__dict__["_loaded_groups"] = {int(pk): name for pk, name in rows}
+        return parsed
 
 
 class Profession(models.TextChoices):

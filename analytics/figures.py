@@ -21,11 +21,11 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from accounts.models import Profession
+from analytics import rollup
 from analytics.suppression import THRESHOLD, Cell, breakdown, cell
 from boost.permissions import visible_pages
 from boost.vocabulary import CareSetting
 from communities.models import CommunityPage, Event, Membership, Rsvp
-from discussions.models import Message, Thread
 from projects.models import ProjectPage, Stage
 from search.models import SearchMiss
 
@@ -168,44 +168,28 @@ def community_activity(scope: Scope) -> Figure:
     communities = CommunityPage.objects.visible_to(scope.viewer)
     if scope.community is not None:
         communities = communities.filter(pk=scope.community.pk)
-    in_range = {"created_at__gte": scope.start_at, "created_at__lt": scope.end_at}
-    rows = list(
-        communities.annotate(
-            n_threads=Subquery(
-                Thread.objects.filter(community=OuterRef("pk"), **in_range)
-                .values("community")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            n_messages=Subquery(
-                Message.objects.filter(thread__community=OuterRef("pk"), **in_range)
-                .values("thread__community")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            n_events=Subquery(
-                Event.objects.filter(
-                    community=OuterRef("pk"), starts_at__gte=scope.start_at, starts_at__lt=scope.end_at
-                )
-                .values("community")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            n_going=Subquery(
-                Rsvp.objects.filter(
-                    event__community=OuterRef("pk"),
-                    status=Rsvp.Status.GOING,
-                    event__starts_at__gte=scope.start_at,
-                    event__starts_at__lt=scope.end_at,
-                )
-                .values("event__community")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-        )
-        .order_by(F("n_messages").desc(nulls_last=True), "title")
-        .values_list("title", "n_threads", "n_messages", "n_events", "n_going")[:TOP_COMMUNITIES]
+    counts = rollup.activity(scope.start, scope.end)
+    events = dict(
+        Event.objects.filter(starts_at__gte=scope.start_at, starts_at__lt=scope.end_at)
+        .values_list("community_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    going = dict(
+        Rsvp.objects.filter(
+            status=Rsvp.Status.GOING, event__starts_at__gte=scope.start_at, event__starts_at__lt=scope.end_at
+        )
+        .values_list("event__community_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    titles = dict(communities.values_list("pk", "title"))
+    none = {"messages": 0, "threads": 0}
+    ranked = sorted(titles, key=lambda pk: (-counts.get(pk, none)["messages"], titles[pk], pk))[:TOP_COMMUNITIES]
+    rows = [
+        (titles[pk], counts.get(pk, none)["threads"], counts.get(pk, none)["messages"], events.get(pk), going.get(pk))
+        for pk in ranked
+    ]
     return Figure(
         key="activity",
         title="Activity per community",

@@ -33,7 +33,10 @@ class RangeForm(BoostForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = CommunityPage.objects.visible_to(user).order_by("title")
+        # Only what the options show: a site with a thousand communities lists a thousand of them.
+        self.fields["community"].queryset = (
+            CommunityPage.objects.visible_to(user).only("pk", "slug", "title", "path", "depth").order_by("title")
+        )
 
     def clean(self):
         data = super().clean()

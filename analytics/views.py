@@ -19,7 +19,10 @@ ROLES = {"Leader", "Curator", "Admin"}
 def may_see_analytics(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or is_leader(user) or user.groups.filter(name__in=ROLES).exists()
+    if user.is_superuser or is_leader(user):
+        return True
+    loaded = user.loaded_groups()
+    return bool(ROLES & set(loaded.values())) if loaded is not None else user.groups.filter(name__in=ROLES).exists()
 
 
 def _scope(request: HttpRequest) -> tuple[RangeForm, Scope | None]:

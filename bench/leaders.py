@@ -78,7 +78,10 @@ def seed_projects(count: int, measures_each: int):
 
 
 def seed_community(members: int, communities: int, messages: int) -> None:
+    from datetime import timedelta
+
     from django.db import transaction
+    from django.db.models import Max, Min
     from django.utils import timezone
 
     from accounts.models import Profession, Profile, User
@@ -141,6 +144,15 @@ def seed_community(members: int, communities: int, messages: int) -> None:
                 Message.objects.bulk_create(batch)
                 batch = []
         Message.objects.bulk_create(batch)
+        # Spread the messages over the past year, oldest ids first, as a live site's would be:
+        # the dashboard's default range is a year, and only today's messages are counted live.
+        first, last = Message.objects.aggregate(first=Min("pk"), last=Max("pk")).values()
+        step = max(1, (last - first + 1) // 365)
+        for day in range(365):
+            low = first + day * step
+            Message.objects.filter(pk__gte=low, pk__lt=low + step if day < 364 else last + 1).update(
+                created_at=now - timedelta(days=364 - day)
+            )
     print(f"{members:,} members, {communities:,} communities, {Message.objects.count():,} messages")
 
 
@@ -160,11 +172,13 @@ def measure(runs: int, priority, leader) -> None:
         ("API write-ups, 100 a page", "/api/v1/write-ups/?page_size=100", False),
         ("API write-ups, signed out", "/api/v1/write-ups/?page_size=100", False),
     ]
-    print(f"\n{'request':34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print(f"\n{'request':34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'first ms':>10}")
     for label, url, fresh in cases:
         if "signed out" in label:
             client.logout()
-        client.get(url)  # warm caches
+        started = time.perf_counter()
+        client.get(url)  # warm caches (and, for the dashboard, the first read rolls up past days)
+        first_ms = (time.perf_counter() - started) * 1000
         timings, queries = [], 0
         for _ in range(runs):
             if fresh:
@@ -180,7 +194,7 @@ def measure(runs: int, priority, leader) -> None:
             queries = len(captured)
         timings.sort()
         p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-        print(f"{label:34} {statistics.median(timings):8.1f} {p95:8.1f} {queries:8d}")
+        print(f"{label:34} {statistics.median(timings):8.1f} {p95:8.1f} {queries:8d} {first_ms:10.1f}")
 
 
 if __name__ == "__main__":

@@ -80,6 +80,18 @@ PAGE_TYPES: list[PageType] = [
     PageType("privacy", "Privacy notice", ("signed-out",)),
     PageType("data", "Download my data", ("member",)),
     PageType("close", "Close my account", ("member",)),
+    PageType("programmes", "Learning programmes", ("signed-out", "member")),
+    PageType("programme", "A programme", ("signed-out", "member")),
+    PageType("module", "A learning module, with knowledge checks", ("signed-out", "member")),
+    PageType("learning-record", "Your learning record", ("member",)),
+    PageType("self-assessment", "Self-assessment (learner)", ("member",)),
+    PageType("self-assessment-summary", "Self-assessment summary (programme lead)", ("admin",)),
+    PageType("cohort", "A cohort", ("signed-out", "member")),
+    PageType("nominate", "Nominate someone for a cohort", ("member",)),
+    PageType("cohort-dashboard", "Cohort dashboard (programme lead)", ("admin",)),
+    PageType("applications", "Cohort applications (programme lead)", ("admin",)),
+    PageType("team", "A stewardship group (programme lead)", ("admin",)),
+    PageType("value-exercise", "A value exercise (STAR)", ("admin",)),
     PageType("admin-dashboard", "Wagtail admin dashboard", ("admin",), admin=True),
     PageType("admin-editor", "Wagtail page editor (a write-up)", ("admin",), admin=True),
 ]
@@ -98,7 +110,9 @@ def resolve_urls() -> dict[str, str]:
     write_up = ProjectPage.objects.live().filter(measures__isnull=False).order_by("path").first()
     priority = PriorityPage.objects.live().order_by("path").first()
     person = User.objects.get(email=AUDIENCES["facilitator"])
+    learning = _learning_urls()
     return {
+        **learning,
         "home": "/",
         "communities": "/communities/",
         "community": community.url,
@@ -127,6 +141,30 @@ def resolve_urls() -> dict[str, str]:
         "close": "/me/close/",
         "admin-dashboard": "/admin/",
         "admin-editor": f"/admin/pages/{write_up.pk}/edit/",
+    }
+
+
+def _learning_urls() -> dict[str, str]:
+    """The learning pages on the demo's stewardship programme, its 2026 cohort and stroke group."""
+    from learning.models import Cohort, LearningModulePage, ProgrammePage, Team, ValueExercise
+
+    programme = ProgrammePage.objects.get(slug="stewardship-groups")
+    cohort = Cohort.objects.get(programme=programme, name="2026 cohort")
+    stroke = Team.objects.get(cohort=cohort, name="Stroke stewardship group")
+    module = LearningModulePage.objects.live().get(slug="pdsa-cycles")
+    return {
+        "programmes": programme.get_parent().url,
+        "programme": programme.url,
+        "module": module.url,
+        "learning-record": "/learning/record/",
+        "self-assessment": f"/learning/programmes/{programme.pk}/self-assessment/",
+        "self-assessment-summary": f"/learning/programmes/{programme.pk}/self-assessment/summary/",
+        "cohort": f"/learning/cohorts/{cohort.pk}/",
+        "nominate": f"/learning/cohorts/{cohort.pk}/nominate/",
+        "cohort-dashboard": f"/learning/cohorts/{cohort.pk}/dashboard/",
+        "applications": f"/learning/cohorts/{cohort.pk}/applications/",
+        "team": f"/learning/teams/{stroke.pk}/",
+        "value-exercise": f"/learning/value/{ValueExercise.objects.get(community=stroke.community).pk}/",
     }
 
 

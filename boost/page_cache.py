@@ -274,6 +274,7 @@ CONTENT_APPS = {
     "projects",
     "discussions",
     "ecomaps",
+    "learning",
 }
 # Rows in those apps that no page shows to an anonymous reader: saving them must not empty the
 # cache (a sign-in, a read marker, a notification, a draft's revision, an image rendition).
@@ -294,6 +295,12 @@ IGNORED_MODELS = {
     "discussions.Notification",
     "discussions.NotificationPreference",
     "discussions.Flag",
+    "learning.ModuleProgress",
+    "learning.CheckAnswer",
+    "learning.Reflection",
+    "learning.SelfAssessment",
+    "learning.ManagerConfirmation",
+    "learning.SessionAttendance",
 }
 
 

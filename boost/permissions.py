@@ -64,7 +64,8 @@ def restrictions_allow(user, restrictions: list[PageViewRestriction], request=No
 
 
 def _group_ids(user) -> set[int]:
-    return set(user.groups.values_list("pk", flat=True))
+    loaded = user.loaded_groups()
+    return set(loaded) if loaded is not None else set(user.groups.values_list("pk", flat=True))
 
 
 def community_of(page: Page):
@@ -75,7 +76,14 @@ def community_of(page: Page):
         return None
     if isinstance(page, CommunityPage):
         return page
-    return CommunityPage.objects.filter(path__in=ancestor_paths(page)).order_by("depth").last()
+    # A served page is asked this by its rights check and again by its discussion section: the
+    # answer is kept on the instance for as long as it sits at the same path.
+    memo = page.__dict__.get("_community_of")
+    if memo is not None and memo[0] == page.path:
+        return memo[1]
+    community = CommunityPage.objects.filter(path__in=ancestor_paths(page)).order_by("depth").last()
+    page.__dict__["_community_of"] = (page.path, community)
+    return community
 
 
 def may_see_draft(user, page: Page) -> bool:

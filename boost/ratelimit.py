@@ -40,6 +40,7 @@ ACTIONS: dict[str, str] = {
     "flags": "flag messages",
     "join_requests": "ask to join communities",
     "contact_team": "contact write-up teams",
+    "nominations": "nominate people or ask managers to confirm time",
     "anonymous_search": "search while signed out",
     "anonymous_suggest": "ask for search suggestions while signed out",
     "api_ip": "call the API from one address",

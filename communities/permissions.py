@@ -21,7 +21,11 @@ def sees_all_communities(user) -> bool:
         return True
     cached = getattr(user, "_sees_all_communities", None)
     if cached is None:
-        cached = user.groups.filter(name__in=_OVERSEER_GROUPS).exists()
+        loaded = user.loaded_groups()
+        if loaded is not None:
+            cached = any(name in _OVERSEER_GROUPS for name in loaded.values())
+        else:
+            cached = user.groups.filter(name__in=_OVERSEER_GROUPS).exists()
         user._sees_all_communities = cached
     return cached
 

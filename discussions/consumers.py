@@ -155,6 +155,8 @@ class ThreadConsumer(BaseConsumer):
         if thread is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
+        if thread.is_direct:
+            await self._note_oversight(thread)
         self.user_name = await database_sync_to_async(lambda: user.display_name)()
         self.last_typing = 0.0
         await self.accept()
@@ -175,6 +177,12 @@ class ThreadConsumer(BaseConsumer):
         if thread is None or not can_view_thread(self.user, thread):
             return None
         return thread
+
+    @database_sync_to_async
+    def _note_oversight(self, thread: Thread) -> None:
+        from discussions.conversations import note_oversight_read
+
+        note_oversight_read(user=self.user, thread=thread)
 
     async def still_allowed(self) -> bool:
         return await self._load_thread() is not None

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from discussions.models import (
+    Block,
     Flag,
     Message,
     ModerationAction,
     Notification,
     NotificationPreference,
+    Participant,
     Reaction,
     ReadMarker,
 )
@@ -117,6 +119,7 @@ def _preference_rows(user) -> list[dict]:
         {
             "email_frequency": preference.get_email_frequency_display(),
             "tell_me_about_new_discussions": preference.new_threads,
+            "private_messages_from": preference.get_messages_from_display(),
         }
     ]
 
@@ -127,6 +130,47 @@ def _flag_rows(user) -> list[dict]:
 
 def _erase_flags(user, options: ErasureOptions) -> dict[str, int]:
     deleted, _ = Flag.objects.filter(user=user).delete()
+    return {"deleted": deleted}
+
+
+def _conversation_rows(user) -> list[dict]:
+    """Every message in the person's private conversations, theirs and the others' (it is their
+    correspondence), oldest first; what was deleted or hidden shows as such, without its text."""
+    threads = Participant.objects.filter(user=user).values("thread_id")
+    messages = (
+        Message.objects.filter(thread_id__in=threads, state=Message.State.PUBLISHED)
+        .select_related("author__profile")
+        .prefetch_related("thread__participants__user__profile")
+        .order_by("thread_id", "created_at", "pk")
+    )
+    return [
+        {
+            "conversation": message.thread_id,
+            "people": ", ".join(sorted(p.user.display_name for p in message.thread.participants.all())),
+            "from": message.author.display_name,
+            "written_at": message.created_at,
+            "text": "" if message.is_deleted or message.is_hidden else message.body,
+            "deleted_or_hidden": message.is_deleted or message.is_hidden,
+        }
+        for message in messages
+    ]
+
+
+def _erase_conversations(user, options: ErasureOptions) -> dict[str, int]:
+    """The person leaves every conversation (their own messages follow the "messages" choice)."""
+    left, _ = Participant.objects.filter(user=user).delete()
+    return {"deleted": left}
+
+
+def _block_rows(user) -> list[dict]:
+    return [
+        {"blocked": block.blocked.display_name, "since": block.created_at}
+        for block in Block.objects.filter(blocker=user).select_related("blocked__profile")
+    ]
+
+
+def _erase_blocks(user, options: ErasureOptions) -> dict[str, int]:
+    deleted, _ = Block.objects.filter(blocker=user).delete()
     return {"deleted": deleted}
 
 
@@ -200,5 +244,25 @@ register(
         "shows you as “Former member” after you go).",
         rows=_moderation_rows,
         order=35,
+    )
+)
+register(
+    DataSection(
+        name="conversations",
+        title="Private messages",
+        description="Every message in your private conversations: yours and the other people's, who wrote it and when.",
+        rows=_conversation_rows,
+        erase=_erase_conversations,
+        order=36,
+    )
+)
+register(
+    DataSection(
+        name="blocks",
+        title="People you blocked",
+        description="People you blocked from sending you private messages.",
+        rows=_block_rows,
+        erase=_erase_blocks,
+        order=37,
     )
 )

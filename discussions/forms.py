@@ -7,7 +7,7 @@ import uuid
 from django import forms
 
 from boost.forms import BoostForm, IdField
-from discussions.models import EmailFrequency
+from discussions.models import EmailFrequency, MessagesFrom
 
 MARKDOWN_HINT = (
     "You can use markdown: **bold**, *italic*, [a link](https://…), lists and `code`. "
@@ -73,6 +73,38 @@ class NotificationSettingsForm(BoostForm):
         widget=forms.RadioSelect,
     )
     new_threads = forms.BooleanField(label="Tell me about new discussions in communities I belong to", required=False)
+    messages_from = forms.ChoiceField(
+        label="Who may send you private messages?",
+        help_text="People you already have a conversation with can still reply in it, unless you block them.",
+        choices=MessagesFrom.choices,
+        widget=forms.RadioSelect,
+        required=False,  # not sent: the choice stays as it was
+    )
+
+
+def _delivery_fields() -> dict[str, forms.Field]:
+    from discussions.delivery import CHOOSABLE, Delivery
+
+    return {
+        f"delivery_{kind}": forms.ChoiceField(
+            label=label, choices=Delivery.choices, widget=forms.RadioSelect, required=False
+        )
+        for kind, label in CHOOSABLE.items()
+    }
+
+
+NotificationSettingsForm.base_fields.update(_delivery_fields())
+
+
+class ConversationForm(BoostForm):
+    """The first message of a private conversation (``to``: one or a few people's ids)."""
+
+    body = message_body("Your message", rows=5)
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class BlockForm(BoostForm):
+    person = IdField(widget=forms.HiddenInput)
 
 
 class PremoderationForm(BoostForm):

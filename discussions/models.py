@@ -52,7 +52,9 @@ class ThreadQuerySet(models.QuerySet):
 
 
 class Thread(models.Model):
-    """A conversation: a community discussion (``page`` empty) or a question on a page."""
+    """A conversation: a community discussion (``page`` empty), a question on a page, or a private
+    conversation between its participants (``is_direct``: direct messages, served by the same pages,
+    socket and services, visible only to its :class:`Participant` rows)."""
 
     community = models.ForeignKey(
         CommunityPage,
@@ -75,6 +77,9 @@ class Thread(models.Model):
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
     is_hidden = models.BooleanField(default=False)
+    is_direct = models.BooleanField(
+        default=False, help_text="A private conversation (direct messages): only its participants see it."
+    )
     # Set when the thread was hidden with the rest of its author's content on their suspension, so
     # lifting it can bring back exactly what it took away.
     hidden_for = models.ForeignKey(
@@ -86,7 +91,8 @@ class Thread(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(community__isnull=False) | Q(page__isnull=False), name="thread_has_a_home"
+                condition=Q(community__isnull=False) | Q(page__isnull=False) | Q(is_direct=True),
+                name="thread_has_a_home",
             )
         ]
         indexes = [models.Index(fields=["community", "is_hidden", "-last_activity_at"])]
@@ -106,6 +112,35 @@ class Thread(models.Model):
     @property
     def group_name(self) -> str:
         return f"thread.{self.pk}"
+
+
+class Participant(models.Model):
+    """A person in a private conversation (``Thread.is_direct``): the only people who see it."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="one_participant_row")]
+        indexes = [models.Index(fields=["user", "thread"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.thread_id}"
+
+
+class Block(models.Model):
+    """``blocker`` will not hear from ``blocked``: no new conversation, no message in a shared one."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
 
 
 class MessageQuerySet(models.QuerySet):
@@ -171,7 +206,12 @@ class Message(MessageStates, models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["author", "client_id"], name="one_message_per_client_id")]
-        indexes = [models.Index(fields=["thread", "state", "id"]), models.Index(fields=["thread", "version"])]
+        indexes = [
+            models.Index(fields=["thread", "state", "id"]),
+            models.Index(fields=["thread", "version"]),
+            # The leaders' activity figures count a day's messages (analytics/rollup.py).
+            models.Index(fields=["created_at"], name="message_created_at"),
+        ]
 
     def __str__(self) -> str:
         return f"Message {self.pk} in {self.thread_id}"
@@ -252,6 +292,7 @@ class ModerationAction(models.Model):
         UNLOCK = "unlock", "Unlocked a thread"
         HIDE_THREAD = "hide_thread", "Hid a thread"
         DISMISS = "dismiss", "Dismissed the flags on a message"
+        READ_REPORTED = "read_reported", "Read a reported private conversation"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=16, choices=Action.choices)
@@ -274,6 +315,12 @@ class EmailFrequency(models.TextChoices):
     WEEKLY = "weekly", "A weekly digest"
 
 
+class MessagesFrom(models.TextChoices):
+    ANYONE = "anyone", "Anyone signed in to Boost"
+    COMMUNITIES = "communities", "People in communities I belong to"
+    NOBODY = "nobody", "Nobody"
+
+
 class NotificationPreference(models.Model):
     """How a person wants to hear about discussion activity."""
 
@@ -282,6 +329,14 @@ class NotificationPreference(models.Model):
     new_threads = models.BooleanField(
         default=True, help_text="Tell me about new discussions in communities I belong to."
     )
+    messages_from = models.CharField(
+        max_length=16,
+        choices=MessagesFrom.choices,
+        default=MessagesFrom.COMMUNITIES,
+        help_text="Who may start a private conversation with this person.",
+    )
+    # Per notification kind: "email" (the default: bell and email), "bell" or "off" (discussions.delivery).
+    delivery = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.email_frequency}"
@@ -310,6 +365,7 @@ class Notification(models.Model):
         NEW_THREAD = "new_thread", "started a new discussion"
         FLAG = "flag", "flagged a message for moderators"
         SIGNAL = "signal", "new signal on a measure"
+        DIRECT = "direct", "sent you a private message"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -348,6 +404,8 @@ class Notification(models.Model):
         if self.signal_id is not None:
             measure = self.signal.measure
             return f"New on “{measure.name}” in {measure.project.title}: {self.signal.description}"
+        if self.kind == self.Kind.DIRECT:
+            return f"{self.actor.display_name} {self.get_kind_display()}"
         return f"{self.actor.display_name} {self.get_kind_display()}: {self.thread.title}"
 
     @property

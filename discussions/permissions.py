@@ -20,7 +20,7 @@ from accounts.models import suspended_now
 from boost.permissions import can_view_page, community_of, page_view_restrictions
 from communities.models import CommunityPage, Membership
 from communities.permissions import can_moderate, can_view_community, is_active_member, sees_all_communities
-from discussions.models import Flag, Message, Thread
+from discussions.models import Block, Flag, Message, Participant, Thread
 
 # Roles that moderate every discussion, as ``communities.permissions`` defines who sees everything.
 _OVERSEER_GROUPS = ("Curator", "Admin")
@@ -43,7 +43,44 @@ def thread_page_restrictions(thread: Thread) -> list[PageViewRestriction]:
     return restrictions
 
 
+def participant_ids(thread: Thread) -> set[int]:
+    """Who is in a private conversation (one query, cached on the thread object like the page
+    restrictions above)."""
+    cached = getattr(thread, "_participant_ids", None)
+    if cached is None:
+        cached = set(Participant.objects.filter(thread_id=thread.pk).values_list("user_id", flat=True))
+        thread._participant_ids = cached
+    return cached
+
+
+def is_participant(user, thread: Thread) -> bool:
+    return user.is_authenticated and user.pk in participant_ids(thread)
+
+
+def can_read_reported(user, thread: Thread) -> bool:
+    """Curators and admins may read a private conversation someone reported (flagged a message in),
+    and only such a one; each reading is logged (``conversations.note_oversight_read``)."""
+    if not user.is_authenticated or not user.is_active or not sees_all_communities(user):
+        return False
+    cached = getattr(thread, "_is_reported", None)
+    if cached is None:
+        cached = Flag.objects.filter(message__thread_id=thread.pk).exists()
+        thread._is_reported = cached
+    return cached
+
+
+def blocks_between(user_id: int, others: set[int]) -> bool:
+    """Has ``user_id`` blocked any of ``others``, or any of them blocked ``user_id``?"""
+    if not others:
+        return False
+    return Block.objects.filter(
+        Q(blocker_id=user_id, blocked_id__in=others) | Q(blocker_id__in=others, blocked_id=user_id)
+    ).exists()
+
+
 def can_view_thread(user, thread: Thread) -> bool:
+    if thread.is_direct:
+        return is_participant(user, thread) or can_read_reported(user, thread)
     if thread.is_hidden and not can_moderate_thread(user, thread):
         return False
     if thread.page_id is not None:
@@ -60,6 +97,9 @@ def can_post(user, thread: Thread) -> bool:
     """May ``user`` add to this thread (regardless of lock: the service says "locked" separately)."""
     if not user.is_authenticated or not user.is_active or user.is_suspended or not can_view_thread(user, thread):
         return False
+    if thread.is_direct:
+        # Overseers reading a report do not take part; nobody writes past a block either way.
+        return is_participant(user, thread) and not blocks_between(user.pk, participant_ids(thread) - {user.pk})
     if thread.page_id is None:
         return is_active_member(user, thread.community) or can_moderate(user, thread.community)
     return True
@@ -76,6 +116,8 @@ def can_start_thread(user, community: CommunityPage) -> bool:
 def can_moderate_thread(user, thread: Thread) -> bool:
     if not user.is_authenticated:
         return False
+    if thread.is_direct:
+        return can_read_reported(user, thread)
     if thread.community_id is not None:
         return can_moderate(user, thread.community)
     return sees_all_communities(user)
@@ -88,6 +130,8 @@ def can_edit_message(user, message: Message) -> bool:
 def people_who_can_see(thread: Thread) -> QuerySet:
     """Active accounts who can see ``thread``: the candidates for an @mention."""
     users = get_user_model().objects.filter(is_active=True)
+    if thread.is_direct:
+        return users.filter(pk__in=participant_ids(thread))
     if thread.page_id is not None:
         for restriction in thread_page_restrictions(thread):
             if restriction.restriction_type == PageViewRestriction.PASSWORD:

@@ -198,6 +198,8 @@ def _check_can_post(user, thread: Thread) -> None:
     if thread.is_hidden:
         raise DiscussionError("This discussion has been hidden by a moderator.", "hidden")
     if not can_post(user, thread):
+        if thread.is_direct:
+            raise DiscussionError("You cannot send messages in this conversation.", "forbidden")
         raise DiscussionError("Join the community to take part in its discussions.", "forbidden")
     if thread.is_locked:
         raise DiscussionError("This discussion is locked: no new messages.", "locked")
@@ -261,6 +263,14 @@ def _announce_new_message(message: Message, mentioned: list) -> None:
     if thread.community_id is not None:
         events.broadcast_on_commit(events.community_group(thread.community_id), events.thread_activity(thread, message))
     recipients: dict[int, str] = {}
+    if thread.is_direct:
+        # Everyone else in a private conversation hears of each message (the inbox's unread count).
+        from discussions.permissions import participant_ids
+
+        recipients = dict.fromkeys(participant_ids(thread), Notification.Kind.DIRECT)
+        recipients.pop(message.author_id, None)
+        _notify(recipients, actor_id=message.author_id, thread=thread, message=message)
+        return
     for user in mentioned:
         if user.pk != message.author_id:
             recipients[user.pk] = Notification.Kind.MENTION
@@ -274,6 +284,11 @@ def _announce_new_message(message: Message, mentioned: list) -> None:
 
 
 def _notify(recipients: dict[int, str], *, actor_id: int, thread: Thread, message: Message | None) -> None:
+    from discussions import delivery
+
+    for kind in set(recipients.values()):
+        for user_id in delivery.silenced([pk for pk, k in recipients.items() if k == kind], kind):
+            recipients.pop(user_id)
     if not recipients:
         return
     Notification.objects.bulk_create(
@@ -299,6 +314,7 @@ def deliver_notifications(ids: list[int]) -> None:
 
 def _deliver_notifications(ids: list[int]) -> None:
     """After commit: push each notification to its person's bell, and queue immediate emails."""
+    from discussions.delivery import bell_only
     from discussions.tasks import send_notification_email
 
     notifications = Notification.objects.filter(pk__in=ids).select_related("actor__profile", "thread")
@@ -307,12 +323,16 @@ def _deliver_notifications(ids: list[int]) -> None:
             user_id__in=[n.recipient_id for n in notifications], email_frequency="immediate"
         ).values_list("user_id", flat=True)
     )
+    emailable: set[int] = set()
+    if immediate:
+        # Kinds a person wants in the bell only are pushed there, never emailed.
+        emailable = set(Notification.objects.filter(pk__in=ids).exclude(bell_only()).values_list("pk", flat=True))
     for notification in notifications:
         unread = (
             Notification.objects.filter(recipient_id=notification.recipient_id, read_at__isnull=True).shown().count()
         )
         events.send_now(events.user_group(notification.recipient_id), events.notification_created(notification, unread))
-        if notification.recipient_id in immediate:
+        if notification.recipient_id in immediate and notification.pk in emailable:
             send_notification_email.enqueue(notification.pk)
 
 
@@ -688,14 +708,30 @@ def mark_notifications_read(*, user, ids: list[int] | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-def set_notification_preferences(*, user, email_frequency: str, new_threads: bool = True) -> NotificationPreference:
-    from discussions.models import EmailFrequency
+def set_notification_preferences(
+    *,
+    user,
+    email_frequency: str,
+    new_threads: bool = True,
+    messages_from: str | None = None,
+    delivery: dict | None = None,
+) -> NotificationPreference:
+    """Save a person's choices; ``messages_from`` and ``delivery`` (per kind: email, bell or off)
+    left as they were when not given."""
+    from discussions.models import EmailFrequency, MessagesFrom
 
     if email_frequency not in EmailFrequency.values:
         raise DiscussionError("Choose how often to get emails.", "invalid")
-    preference, _ = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"email_frequency": email_frequency, "new_threads": new_threads}
-    )
+    defaults: dict[str, Any] = {"email_frequency": email_frequency, "new_threads": new_threads}
+    if messages_from:
+        if messages_from not in MessagesFrom.values:
+            raise DiscussionError("Choose who may send you private messages.", "invalid")
+        defaults["messages_from"] = messages_from
+    if delivery is not None:
+        from discussions.delivery import clean
+
+        defaults["delivery"] = clean(delivery)
+    preference, _ = NotificationPreference.objects.update_or_create(user=user, defaults=defaults)
     return preference
 
 

@@ -70,7 +70,11 @@ def _claim(ids: list[int]) -> list[Notification]:
 @task
 def send_notification_email(notification_id: int) -> bool:
     """Email one notification to someone who asked for emails straight away."""
-    notification = Notification.objects.shown().select_related("recipient").filter(pk=notification_id).first()
+    from discussions.delivery import bell_only
+
+    notification = (
+        Notification.objects.shown().exclude(bell_only()).select_related("recipient").filter(pk=notification_id).first()
+    )
     if notification is None or notification.read_at is not None:
         return False
     frequency = (
@@ -89,7 +93,10 @@ def send_notification_email(notification_id: int) -> bool:
 
 @task
 def send_digests(frequency: str) -> int:
-    """Email everyone on the ``daily`` or ``weekly`` digest their unemailed, unread notifications."""
+    """Email everyone on the ``daily`` or ``weekly`` digest their unemailed, unread notifications
+    (not the kinds they want in the bell only)."""
+    from discussions.delivery import bell_only
+
     users_on_digest = NotificationPreference.objects.filter(email_frequency=frequency).values("user_id")
     # Daily is the default for people who never chose.
     if frequency == EmailFrequency.DAILY:
@@ -101,6 +108,7 @@ def send_digests(frequency: str) -> int:
     pending = (
         Notification.objects.filter(who, emailed_at__isnull=True, read_at__isnull=True, recipient__is_active=True)
         .shown()
+        .exclude(bell_only())
         .values_list("recipient_id", "pk")
         .order_by("recipient_id", "pk")
     )

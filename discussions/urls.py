@@ -1,6 +1,6 @@
 from django.urls import path
 
-from discussions import views
+from discussions import conversation_views, views
 
 app_name = "discussions"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("discussions/messages/<id:message_id>/react/", views.react, name="react"),
     path("discussions/messages/<id:message_id>/flag/", views.flag, name="flag"),
     path("discussions/messages/<id:message_id>/<str:action>/", views.moderate_message, name="moderate"),
+    path("messages/", conversation_views.inbox, name="inbox"),
+    path("messages/new/", conversation_views.new_conversation, name="new_conversation"),
+    path("messages/block/", conversation_views.block_person, name="block"),
+    path("messages/unblock/", conversation_views.unblock_person, name="unblock"),
     path("moderation/", views.moderation_queue, name="queue"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<id:notification_id>/", views.open_notification, name="open_notification"),

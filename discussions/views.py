@@ -24,6 +24,8 @@ from boost.converters import parse_id
 from communities.models import CommunityPage
 from communities.permissions import can_moderate, can_view_community, community_access
 from discussions import services
+from discussions.conversation_views import direct_page_context
+from discussions.delivery import CHOOSABLE
 from discussions.forms import (
     EditMessageForm,
     FlagForm,
@@ -85,6 +87,7 @@ def thread_detail(
     """A thread: the latest messages, a "load older" link (keyset), and the reply form."""
     thread = _visible_thread(request, thread_id)
     user = request.user
+    conversation = direct_page_context(request, thread) if thread.is_direct else None
     before = parse_id(request.GET.get("before"))
     rows, has_older = thread_messages(thread, user, before)
     last_read = 0
@@ -138,6 +141,7 @@ def thread_detail(
         # A signed-in reader who may not post gets the community's own join or request action here.
         "join": _join_offer(user, thread) if user.is_authenticated and not posting else None,
         "max_message_chars": services.max_message_chars(),
+        "conversation": conversation,
     }
     return render(request, "discussions/thread.html", context, status=status)
 
@@ -153,6 +157,8 @@ def _join_offer(user, thread: Thread) -> dict | None:
 def _thread_crumbs(request: HttpRequest, thread: Thread) -> list[dict[str, str]]:
     """Home, the page's ancestors, the page (a write-up, or the community) and, for a community
     thread, the community's discussion list."""
+    if thread.is_direct:
+        return [{"url": "/", "label": "Home"}, {"url": reverse("discussions:inbox"), "label": "Messages"}]
     if thread.page_id is not None:
         return crumbs_for_page(thread.page, request, include_page=True)
     discussions = {"url": reverse("discussions:community", args=[thread.community_id]), "label": "Discussions"}
@@ -160,6 +166,8 @@ def _thread_crumbs(request: HttpRequest, thread: Thread) -> list[dict[str, str]]
 
 
 def _thread_home(request: HttpRequest, thread: Thread) -> dict[str, str]:
+    if thread.is_direct:
+        return {"url": reverse("discussions:inbox"), "label": "Messages"}
     if thread.page_id is not None:
         return {"url": thread.page.get_url(request=request) or "/", "label": thread.page.title}
     return {
@@ -268,7 +276,9 @@ def flag(request: HttpRequest, message_id: int) -> HttpResponse:
             request,
             message,
             lambda: services.flag_message(user=request.user, message_id=message.pk, reason=form.cleaned_data["reason"]),
-            "Thank you. The community's facilitators will look at this message.",
+            "Thank you. Boost's curators will look at this conversation."
+            if message.thread.is_direct
+            else "Thank you. The community's facilitators will look at this message.",
         )
     return render(
         request, "discussions/flag_message.html", {"form": form, "message": message, "thread": message.thread}
@@ -520,10 +530,19 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     initial = {
         "email_frequency": preference.email_frequency if preference else "daily",
         "new_threads": preference.new_threads if preference else True,
+        "messages_from": preference.messages_from if preference else "communities",
     }
+    chosen = dict(preference.delivery) if preference else {}
+    for kind in CHOOSABLE:
+        initial[f"delivery_{kind}"] = chosen.get(kind, "email")
     form = NotificationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.set_notification_preferences(user=request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        # A kind not sent keeps its choice (a form from before the choice existed changes nothing).
+        for kind in CHOOSABLE:
+            if choice := data.pop(f"delivery_{kind}", ""):
+                chosen[kind] = choice
+        services.set_notification_preferences(user=request.user, delivery=chosen, **data)
         flash.success(request, "Your notification settings have been saved.")
         return redirect("discussions:notification_settings")
     return render(request, "discussions/notification_settings.html", {"form": form}, status=400 if form.errors else 200)

@@ -236,7 +236,7 @@ def load(context: DemoContext) -> None:
             evidence=evidence,
             raised_by_name="" if person else raised_by,
             lived_experience=lived,
-            project=write_up if links_write_up else None,
+            work=[write_up] if links_write_up and write_up else (),
             **where,
         )
     for note in Annotation.objects.filter(map=ecomap, lived_experience=True):

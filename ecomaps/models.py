@@ -32,6 +32,9 @@ class EcoMap(models.Model):
     review_open = models.BooleanField(default=False)
     validated_at = models.DateTimeField(null=True, blank=True)
     validated_by_count = models.PositiveIntegerField(default=0)
+    # Workshop mode: while a facilitator runs a workshop, members change the map as facilitators do
+    # (everyone with the map open sees each change live, ecomaps.consumers).
+    workshop_open = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -155,10 +158,9 @@ class Annotation(models.Model):
     journey = models.ForeignKey(Journey, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations")
     segment_position = models.PositiveIntegerField(null=True, blank=True)
     link = models.ForeignKey(Link, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations")
-    # The write-up working on it: the map shows the work under way to whoever may see that write-up.
-    project = models.ForeignKey(
-        "projects.ProjectPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="ecomap_annotations"
-    )
+    # The write-ups that name this annotation as what they address (one may have been started from
+    # it): the map shows this work under way, and its SPC signal, only to whoever may see each one.
+    work = models.ManyToManyField("projects.ProjectPage", blank=True, related_name="ecomap_annotations")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

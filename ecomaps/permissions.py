@@ -4,7 +4,7 @@ priority's map by whoever may see the priority page (:func:`boost.permissions.ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from boost.permissions import can_view_page
 from communities.permissions import community_access, sees_all_communities
@@ -18,6 +18,7 @@ class MapAccess:
     can_view: bool
     can_contribute: bool  # annotate, endorse
     can_edit: bool  # stations, journeys, links, nudges
+    can_facilitate: bool = False  # workshops and validation rounds: never given by a workshop
 
 
 NO_ACCESS = MapAccess(can_view=False, can_contribute=False, can_edit=False)
@@ -33,10 +34,12 @@ def community_map_access(user, community) -> MapAccess:
     if not access.can_view:
         return NO_ACCESS
     active = user.is_authenticated and user.is_active
+    can_edit = active and access.can_moderate
     return MapAccess(
         can_view=True,
         can_contribute=active and (access.is_member or access.can_moderate),
-        can_edit=active and access.can_moderate,
+        can_edit=can_edit,
+        can_facilitate=can_edit,
     )
 
 
@@ -46,13 +49,18 @@ def priority_map_access(user, priority) -> MapAccess:
         return NO_ACCESS
     active = user.is_authenticated and user.is_active
     can_edit = active and (sees_all_communities(user) or _is_priority_lead(user, priority))
-    return MapAccess(can_view=True, can_contribute=active, can_edit=can_edit)
+    return MapAccess(can_view=True, can_contribute=active, can_edit=can_edit, can_facilitate=can_edit)
 
 
 def map_access(user, ecomap: EcoMap) -> MapAccess:
+    """Rights on one map: its owner's, and while a workshop runs, every contributor edits."""
     if ecomap.community_id is not None:
-        return community_map_access(user, ecomap.community)
-    return priority_map_access(user, ecomap.priority)
+        access = community_map_access(user, ecomap.community)
+    else:
+        access = priority_map_access(user, ecomap.priority)
+    if ecomap.workshop_open and access.can_contribute and not access.can_edit:
+        return replace(access, can_edit=True)
+    return access
 
 
 def can_view_map(user, ecomap: EcoMap) -> bool:

@@ -110,14 +110,17 @@ def render_svg(
     return "\n".join(out)
 
 
-def _markers(layout: dict, annotations: list[dict]) -> str:
+def marker_positions(layout: dict, annotations: list[dict]) -> list[tuple[float, float] | None]:
+    """Where each annotation's marker is drawn (``None``: not on the drawing), in the order given.
+    Markers at the same spot step to the right, so the order matters: the stored drawing uses the
+    annotations in creation order (``ecomaps.services.redraw``)."""
     segments = {}
     for journey in layout["journeys"]:
         for segment in journey["segments"]:
             segments[(journey["key"], segment["position"])] = segment["points"]
     links = {(link["from"], link["to"]): link["points"] for link in layout["links"]}
     placed: dict[tuple[float, float], int] = {}
-    out = []
+    positions: list[tuple[float, float] | None] = []
     for note in annotations:
         if note.get("station") in layout["stations"]:
             info = layout["stations"][note["station"]]
@@ -127,6 +130,7 @@ def _markers(layout: dict, annotations: list[dict]) -> str:
                 (note.get("link_from"), note.get("link_to"))
             )
             if not points:
+                positions.append(None)
                 continue
             middle = points[len(points) // 2 - 1 : len(points) // 2 + 1] if len(points) > 1 else points
             x = sum(p[0] for p in middle) / len(middle)
@@ -134,9 +138,18 @@ def _markers(layout: dict, annotations: list[dict]) -> str:
         spot = (round(x), round(y))
         nth = placed.get(spot, 0)
         placed[spot] = nth + 1
+        positions.append((x + nth * 15, y))
+    return positions
+
+
+def _markers(layout: dict, annotations: list[dict]) -> str:
+    out = []
+    for note, position in zip(annotations, marker_positions(layout, annotations), strict=True):
+        if position is None:
+            continue
         colour, shape, label = MARKERS[note["kind"]]
         out.append(
-            f'<g class="ecomap-annotation" transform="translate({_num(x + nth * 15)},{_num(y)})">'
+            f'<g class="ecomap-annotation" transform="translate({_num(position[0])},{_num(position[1])})">'
             f"<title>{escape(label)}: {escape(note['text'])}</title>"
             f'<path d="{shape}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/></g>'
         )

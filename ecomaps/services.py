@@ -16,6 +16,8 @@ from django.utils.text import slugify
 
 from accounts.models import Profession
 from communities.models import CommunityPage
+from discussions.events import broadcast_on_commit
+from ecomaps import events
 from ecomaps.csv_import import CsvResult, ExistingMap, read_csv
 from ecomaps.layout import JourneyInput, MapInput, StationInput, compute_layout
 from ecomaps.models import (
@@ -34,6 +36,8 @@ from ecomaps.models import (
 from ecomaps.permissions import map_access
 from ecomaps.render import render_svg
 from ecomaps.revisions import build_snapshot
+from projects import permissions as project_permissions
+from projects import services as project_services
 from projects.models import PriorityPage, ProjectPage
 
 # The documented size limit (README): the benchmark's larger map is exactly this big.
@@ -66,6 +70,11 @@ class StationInUse(MapError):
 def _require_edit(user, ecomap: EcoMap) -> None:
     if not map_access(user, ecomap).can_edit:
         raise NotAllowed("Only the map's facilitators can change its stations, journeys and links.")
+
+
+def _require_facilitate(user, ecomap: EcoMap) -> None:
+    if not map_access(user, ecomap).can_facilitate:
+        raise NotAllowed("Only the map's facilitators can run workshops and validation rounds.")
 
 
 def _require_contribute(user, ecomap: EcoMap) -> None:
@@ -143,6 +152,8 @@ def redraw(ecomap: EcoMap, *, user, summary: str) -> EcoMap:
         summary=summary[:300],
         snapshot=build_snapshot(ecomap, stations, journeys, stops, links, annotations),
     )
+    # Stored first, told after: everyone with the map open hears of it once the change commits.
+    broadcast_on_commit(events.map_group(ecomap.pk), events.map_changed(ecomap.pk, ecomap.version, summary[:300], user))
     return ecomap
 
 
@@ -429,11 +440,12 @@ def add_annotation(
     journey: str = "",
     segment: int | None = None,
     link: int | None = None,
-    project: ProjectPage | None = None,
+    work: Sequence[ProjectPage] = (),
 ) -> Annotation:
     """Pin a pain point, bright spot, opportunity or data note to a station, to one step of a
     journey (``segment`` is the step's number, 1 for the first stop to the second) or to a link.
-    ``project`` is a write-up working on it (an opportunity taken up, a pain point being tackled)."""
+    ``work`` are write-ups working on it (loaders; people use :func:`start_write_up` and
+    :func:`name_addressed`)."""
     ecomap = _locked(ecomap)
     _require_contribute(user, ecomap)
     if kind not in Annotation.Kind.values:
@@ -475,9 +487,10 @@ def add_annotation(
         raised_by=user,
         raised_by_name=(raised_by_name or getattr(user, "display_name", "") or "")[:120],
         lived_experience=lived_experience,
-        project=project,
         **target,
     )
+    if work:
+        note.work.add(*work)
     redraw(ecomap, user=user, summary=f"Added the annotation “{note}”")
     return note
 
@@ -595,7 +608,7 @@ def open_review(*, user, ecomap: EcoMap) -> Review:
     """Open a validation round: people with lived experience may now endorse the map or comment
     on each journey until a facilitator closes it."""
     ecomap = _locked(ecomap)
-    _require_edit(user, ecomap)
+    _require_facilitate(user, ecomap)
     if ecomap.review_open:
         raise InvalidMap("A validation round is already open for this map.")
     review = Review.objects.create(map=ecomap, opened_by=user)
@@ -608,7 +621,7 @@ def close_review(*, user, ecomap: EcoMap) -> Review:
     """Close the open round. If anyone endorsed the whole map, the map is marked validated now,
     by that many people; a round with no endorsement leaves the last validation as it was."""
     ecomap = _locked(ecomap)
-    _require_edit(user, ecomap)
+    _require_facilitate(user, ecomap)
     review = Review.objects.filter(map=ecomap, closed_at__isnull=True).first()
     if review is None:
         raise InvalidMap("No validation round is open for this map.")
@@ -709,3 +722,70 @@ def decide_suggestion(*, user, suggestion: Suggestion, accept: bool) -> Suggesti
     suggestion.decided_by, suggestion.decided_at = user, timezone.now()
     suggestion.save(update_fields=["state", "decided_by", "decided_at"])
     return suggestion
+
+
+# --- work under way: write-ups that address the map ------------------------------------------
+# Linking a write-up is not a change to the map's drawing or history: the drawing is the same for
+# everyone and its revisions are seen by every viewer, while a write-up (a draft above all) may be
+# private. The map page shows the links, with each write-up's signal, per viewer (ecomaps.work).
+
+ADDRESSABLE = (Annotation.Kind.PAIN_POINT, Annotation.Kind.OPPORTUNITY)
+
+
+@transaction.atomic
+def start_write_up(*, user, annotation: Annotation, title: str = "") -> ProjectPage:
+    """Start a draft write-up (through :func:`projects.services.start_project`, with ``user`` as
+    its first co-author) from an opportunity on the map, linked back to it: the write-up addresses
+    the opportunity, and its summary says where it came from. A community's map gives the write-up
+    its community."""
+    ecomap = _locked(annotation.map)
+    _require_contribute(user, ecomap)
+    annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    if annotation.kind != Annotation.Kind.OPPORTUNITY:
+        raise InvalidMap(
+            f"Only an opportunity can start a write-up; “{annotation.text}” is a "
+            f"{annotation.get_kind_display().lower()}. To show work on it, name it from a write-up instead."
+        )
+    data: dict = {"summary": f"Started from the opportunity “{annotation.text}” on the system map “{ecomap.title}”."}
+    if ecomap.community_id:
+        data["communities"] = [ecomap.community]
+    try:
+        project = project_services.start_project(author=user, title=title or annotation.text, data=data)
+    except project_services.ProjectError as error:
+        raise InvalidMap(str(error)) from error
+    annotation.work.add(project)
+    return project
+
+
+@transaction.atomic
+def name_addressed(*, user, project: ProjectPage, ecomap: EcoMap, annotation_ids: Sequence[int]) -> list[Annotation]:
+    """Say which pain points and opportunities of ``ecomap`` the write-up ``project`` addresses
+    (replacing what it named on this map before). Its co-authors may, if they may add to the map."""
+    ecomap = _locked(ecomap)
+    _require_contribute(user, ecomap)
+    if not project_permissions.can_edit_project(user, project):
+        raise NotAllowed("Only the write-up's co-authors can say what it addresses.")
+    wanted = set(annotation_ids)
+    chosen = list(Annotation.objects.filter(map=ecomap, pk__in=wanted, kind__in=ADDRESSABLE).order_by("pk"))
+    if len(chosen) != len(wanted):
+        raise InvalidMap("Choose pain points or opportunities on this map; some of the ones chosen are not.")
+    Annotation.work.through.objects.filter(annotation__map=ecomap, projectpage=project).exclude(
+        annotation__in=chosen
+    ).delete()
+    for note in chosen:
+        note.work.add(project)
+    return chosen
+
+
+@transaction.atomic
+def set_workshop(*, user, ecomap: EcoMap, running: bool) -> EcoMap:
+    """Start or end workshop mode. While it runs, every member may change stations, journeys and
+    links as facilitators do; everyone with the map open sees each change as it is saved."""
+    ecomap = _locked(ecomap)
+    _require_facilitate(user, ecomap)
+    if ecomap.workshop_open == running:
+        raise InvalidMap("A workshop is already running on this map." if running else "No workshop is running.")
+    EcoMap.objects.filter(pk=ecomap.pk).update(workshop_open=running)
+    ecomap.workshop_open = running
+    broadcast_on_commit(events.map_group(ecomap.pk), events.workshop_changed(ecomap.pk, ecomap.version, running))
+    return ecomap

@@ -25,5 +25,12 @@ urlpatterns = [
     path("<id:map_id>/links/", views.link_add, name="link_add"),
     path("<id:map_id>/annotations/", views.annotation_add, name="annotation_add"),
     path("<id:map_id>/annotations/<id:annotation_id>/endorse/", views.annotation_endorse, name="endorse"),
+    path(
+        "<id:map_id>/annotations/<id:annotation_id>/start-write-up/",
+        views.annotation_start_write_up,
+        name="start_write_up",
+    ),
+    path("<id:map_id>/work/", views.work, name="work"),
+    path("<id:map_id>/workshop/", views.workshop, name="workshop"),
     path("<id:map_id>/nudge/", views.nudge, name="nudge"),
 ]

@@ -6,6 +6,7 @@ no view lays a map out."""
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
 
 from django.contrib import messages
@@ -20,7 +21,6 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from boost.permissions import visible_pages
 from communities.models import CommunityPage
 from ecomaps import services
 from ecomaps.csv_import import COLUMNS, export_rows
@@ -54,6 +54,7 @@ from ecomaps.permissions import MapAccess, community_map_access, map_access, pri
 from ecomaps.png import svg_to_png
 from ecomaps.render import journey_style
 from ecomaps.revisions import compare
+from ecomaps.work import overlay, visible_work, with_overlay
 from projects.models import PriorityPage, ProjectPage
 
 
@@ -120,7 +121,7 @@ def priority_maps(request: HttpRequest, slug: str) -> HttpResponse:
     return _maps_page(request, owner=priority, can_view=access.can_view, can_edit=access.can_edit, field="priority")
 
 
-def _content(ecomap: EcoMap, user) -> dict:
+def _content(ecomap: EcoMap, user, request: HttpRequest | None = None) -> dict:
     """Everything the text alternative and the JSON export show, in a fixed number of queries."""
     stations = list(Station.objects.filter(map=ecomap).order_by("name", "key"))
     by_id = {s.pk: s for s in stations}
@@ -133,15 +134,19 @@ def _content(ecomap: EcoMap, user) -> dict:
     links = list(Link.objects.filter(map=ecomap).select_related("source", "target"))
     notes = list(
         Annotation.objects.filter(map=ecomap)
-        .select_related("project")
-        .annotate(endorsement_count=Count("endorsements"))
+        .annotate(endorsement_count=Count("endorsements", distinct=True), work_count=Count("work", distinct=True))
         .order_by("created_at", "pk")
     )
-    # Write-ups linked to notes are shown only to those who may see them (queries only when linked).
-    linked = {note.project_id for note in notes if note.project_id}
-    visible: set[int] = set()
-    if linked:
-        visible = set(visible_pages(ProjectPage.objects.filter(pk__in=linked), user).values_list("pk", flat=True))
+    # Write-ups addressing notes are shown only to those who may see them (queries only when there are some).
+    work_ids: dict[int, list[int]] = defaultdict(list)
+    if any(note.work_count for note in notes):
+        for note_id, project_id in (
+            Annotation.work.through.objects.filter(annotation__map=ecomap)
+            .order_by("projectpage_id")
+            .values_list("annotation_id", "projectpage_id")
+        ):
+            work_ids[note_id].append(project_id)
+    visible = visible_work(user, {pk for ids in work_ids.values() for pk in ids}, request=request)
     mine = set()
     if user.is_authenticated:
         mine = set(
@@ -152,7 +157,7 @@ def _content(ecomap: EcoMap, user) -> dict:
     at_link: dict[int, list] = defaultdict(list)
     for note in notes:
         note.endorsed_by_me = note.pk in mine
-        note.work = note.project if note.project_id in visible else None
+        note.visible_work = [visible[pk] for pk in work_ids.get(note.pk, ()) if pk in visible]
         if note.station_id:
             at_station[note.station_id].append(note)
         elif note.journey_id:
@@ -182,7 +187,21 @@ def _content(ecomap: EcoMap, user) -> dict:
         {"station": s, "journeys": through.get(s.pk, []), "notes": at_station.get(s.pk, [])} for s in stations
     ]
     link_rows = [{"link": link, "notes": at_link.get(link.pk, [])} for link in links]
+    journey_key = {j.pk: j.key for j in journeys}
+    link_keys = {link.pk: (link.source.key, link.target.key) for link in links}
+    drawn = sorted(notes, key=lambda note: note.pk)  # the order ecomaps.services.redraw draws them in
+    badges = (
+        overlay(
+            ecomap.layout,
+            [_drawn_entry(note, by_id, journey_key, link_keys) for note in drawn],
+            [note.visible_work for note in drawn],
+        )
+        if visible and ecomap.layout.get("stations") is not None
+        else ""
+    )
     return {
+        "svg": with_overlay(ecomap.svg, badges),
+        "work_count": sum(1 for note in notes if note.visible_work),
         "journeys": journey_rows,
         "stations": station_rows,
         "links": link_rows,
@@ -191,9 +210,19 @@ def _content(ecomap: EcoMap, user) -> dict:
     }
 
 
+def _drawn_entry(note: Annotation, stations: dict, journey_key: dict, link_keys: dict) -> dict:
+    """``note`` as :func:`ecomaps.services.redraw` gave it to the drawing (to find its marker)."""
+    if note.station_id:
+        return {"station": stations[note.station_id].key}
+    if note.journey_id:
+        return {"journey": journey_key[note.journey_id], "position": note.segment_position}
+    source, target = link_keys[note.link_id]
+    return {"link_from": source, "link_to": target}
+
+
 def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
     ecomap, access = _map(request, map_id)
-    content = _content(ecomap, request.user)
+    content = _content(ecomap, request.user, request)
     view = "list" if request.GET.get("view") == "list" else "map"
     targets = [(f"station:{row['station'].key}", f"Station: {row['station'].name}") for row in content["stations"]]
     for row in content["journeys"]:
@@ -225,9 +254,16 @@ def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
     )
 
 
+def _drawing(ecomap: EcoMap, request: HttpRequest) -> str:
+    """The stored drawing with the work under way this viewer may see (no work: the stored SVG)."""
+    if not Annotation.work.through.objects.filter(annotation__map=ecomap).exists():
+        return ecomap.svg
+    return _content(ecomap, request.user, request)["svg"]
+
+
 def export_svg(request: HttpRequest, map_id: int) -> HttpResponse:
     ecomap, _ = _map(request, map_id)
-    response = HttpResponse(ecomap.svg, content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(_drawing(ecomap, request), content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(ecomap.title) or "map"}.svg"'
     return response
 
@@ -235,7 +271,10 @@ def export_svg(request: HttpRequest, map_id: int) -> HttpResponse:
 def export_png(request: HttpRequest, map_id: int) -> HttpResponse:
     """The stored drawing as PNG, rasterised once per drawn version (cached), never laid out here."""
     ecomap, _ = _map(request, map_id)
-    png = cache.get_or_set(f"ecomaps:png:{ecomap.pk}:{ecomap.drawn_version}", lambda: svg_to_png(ecomap.svg), 86400)
+    svg = _drawing(ecomap, request)
+    # Keyed by the drawing itself: the work badges differ by viewer and change with new data.
+    digest = hashlib.sha256(svg.encode()).hexdigest()[:32]
+    png = cache.get_or_set(f"ecomaps:png:{ecomap.pk}:{ecomap.drawn_version}:{digest}", lambda: svg_to_png(svg), 86400)
     response = HttpResponse(png, content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{slugify(ecomap.title) or "map"}.png"'
     return response
@@ -243,7 +282,7 @@ def export_png(request: HttpRequest, map_id: int) -> HttpResponse:
 
 def export_json(request: HttpRequest, map_id: int) -> HttpResponse:
     ecomap, _ = _map(request, map_id)
-    content = _content(ecomap, request.user)
+    content = _content(ecomap, request.user, request)
 
     def note_json(note: Annotation) -> dict:
         return {
@@ -253,7 +292,16 @@ def export_json(request: HttpRequest, map_id: int) -> HttpResponse:
             "raised_by": note.raised_by_name,
             "lived_experience": note.lived_experience,
             "endorsements": note.endorsement_count,
-            "work_under_way": {"title": note.work.title, "url": note.work.full_url} if note.work else None,
+            "work_under_way": [
+                {
+                    "title": work.title,
+                    "url": request.build_absolute_uri(work.url),
+                    "draft": work.is_draft,
+                    "signal": work.signal,
+                    "headline": work.headline,
+                }
+                for work in note.visible_work
+            ],
         }
 
     data = {
@@ -505,6 +553,106 @@ def annotation_endorse(request: HttpRequest, map_id: int, annotation_id: int) ->
         "Endorsed." if endorsed else "Endorsement taken back.",
     )
     return _back(ecomap, f"annotation-{note.pk}")
+
+
+@login_required
+@require_POST
+def annotation_start_write_up(request: HttpRequest, map_id: int, annotation_id: int) -> HttpResponse:
+    """Start a draft write-up from an opportunity and go on to write it."""
+    ecomap, _ = _map(request, map_id)
+    note = Annotation.objects.filter(map=ecomap, pk=annotation_id).first()
+    if note is None:
+        raise Http404("No such annotation")
+    try:
+        project = services.start_write_up(user=request.user, annotation=note)
+    except services.MapError as error:
+        messages.error(request, str(error))
+        return _back(ecomap, f"annotation-{note.pk}")
+    messages.success(
+        request, f"Your draft write-up “{project.title}” is started, linked to the opportunity on “{ecomap.title}”."
+    )
+    return redirect("projects:edit", project.pk, "problem")
+
+
+def work(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Work under way: the pain points and opportunities, the write-ups (that this person may see)
+    addressing each, and for a write-up's co-authors a form naming what it addresses."""
+    ecomap, access = _map(request, map_id)
+    content = _content(ecomap, request.user, request)
+    notes = [
+        note
+        for row in content["stations"] + content["links"]
+        for note in row["notes"]
+        if note.kind in services.ADDRESSABLE
+    ] + [
+        note
+        for row in content["journeys"]
+        for step in row["steps"]
+        for note in step["step_notes"]
+        if note.kind in services.ADDRESSABLE
+    ]
+    notes.sort(key=lambda note: note.pk)
+    mine = []
+    if access.can_contribute:
+        mine = list(ProjectPage.objects.filter(team__user=request.user, team__is_coauthor=True).order_by("title", "pk"))
+    chosen = None
+    picked = request.POST.get("project") or request.GET.get("project")
+    if picked and str(picked).isdigit():
+        chosen = next((p for p in mine if p.pk == int(picked)), None)
+        if chosen is None:
+            raise Http404("No such write-up of yours")
+    error = ""
+    if request.method == "POST":
+        if chosen is None:
+            error = "Choose one of your write-ups."
+        else:
+            ids = [int(v) for v in request.POST.getlist("addresses") if v.isdigit()]
+            try:
+                services.name_addressed(user=request.user, project=chosen, ecomap=ecomap, annotation_ids=ids)
+            except services.MapError as failure:
+                error = str(failure)
+            else:
+                messages.success(request, f"Saved what “{chosen.title}” addresses on this map.")
+                return redirect(reverse("ecomaps:work", args=[ecomap.pk]) + f"?project={chosen.pk}")
+    addressed = set()
+    if chosen is not None:
+        addressed = set(
+            Annotation.work.through.objects.filter(annotation__map=ecomap, projectpage=chosen).values_list(
+                "annotation_id", flat=True
+            )
+        )
+    return render(
+        request,
+        "ecomaps/work.html",
+        {
+            "ecomap": ecomap,
+            "access": access,
+            "notes": notes,
+            "mine": mine,
+            "chosen": chosen,
+            "addressed": addressed,
+            "error": error,
+            "crumbs": _map_crumbs(ecomap, request),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def workshop(request: HttpRequest, map_id: int) -> HttpResponse:
+    """A facilitator starts or ends workshop mode."""
+    ecomap, _ = _map(request, map_id)
+    running = request.POST.get("running") == "yes"
+    _run(
+        request,
+        ecomap,
+        lambda: services.set_workshop(user=request.user, ecomap=ecomap, running=running),
+        "Workshop started: members can now change the map, and everyone sees changes as they are saved."
+        if running
+        else "Workshop ended: only facilitators change stations, journeys and links again.",
+    )
+    return _back(ecomap)
 
 
 @login_required

@@ -41,8 +41,11 @@ def cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
     is_lead = services.is_programme_lead(request.user, cohort.programme)
     mine = (
-        Application.objects.filter(cohort=cohort, user=request.user).first() if request.user.is_authenticated else None
+        Application.objects.filter(cohort=cohort, user=request.user).select_related("nominated_by__profile").first()
+        if request.user.is_authenticated
+        else None
     )
+    manager_request = mine.manager_confirmations.first() if mine else None
     form = ApplyForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -66,6 +69,7 @@ def cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "cohort": cohort,
             "programme": cohort.programme,
             "mine": mine,
+            "manager_request": manager_request,
             "form": form,
             "places_left": max(cohort.capacity - accepted, 0),
             "teams": teams,
@@ -93,7 +97,11 @@ def applications(request: HttpRequest, cohort_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"{application.user.display_name}: {application.get_state_display()}.")
                 return redirect("learning:applications", cohort.pk)
-    rows = list(cohort.applications.select_related("user__profile").order_by("state", "created_at"))
+    rows = list(
+        cohort.applications.select_related("user__profile", "nominated_by__profile")
+        .prefetch_related("manager_confirmations")
+        .order_by("state", "created_at")
+    )
     accepted = sum(1 for row in rows if row.state == Application.State.ACCEPTED)
     return render(
         request,

@@ -104,6 +104,12 @@ def load(context: DemoContext) -> None:
     from learning.demo_cohort import load as load_cohort
 
     load_cohort(context)
+    from learning.demo_assessment import load as load_assessments
+
+    load_assessments(context)
+    from learning.demo_nominations import load as load_nominations
+
+    load_nominations(context)
 
 
 def _fundamentals_phases(programme, modules, leader, context) -> None:

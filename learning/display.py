@@ -36,8 +36,11 @@ def programme_context(request, programme) -> dict:
             )
         phase["module_rows"] = rows
     completed = sum(1 for p in progress.values() if p.state == ModuleProgress.State.COMPLETED)
+    from learning.assessment import framework_for
+
     return {
         **programme_cohorts(request, programme),
+        "skills_framework": framework_for(programme),
         "phases": phases,
         "module_count": len(modules),
         "completed_count": completed,

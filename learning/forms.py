@@ -187,3 +187,59 @@ class ProposalForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=ResourceShift.Status.choices)
+
+
+class SelfAssessmentForm(forms.Form):
+    """One set of radios (a fieldset with its legend) per domain of the framework, levels 1–5."""
+
+    def __init__(self, *args, domains: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        for domain in domains:
+            message = f"Choose a level from 1 to 5 for {domain['name']}."
+            self.fields[domain["key"]] = forms.TypedChoiceField(
+                label=domain["name"],
+                help_text=domain.get("description", ""),
+                choices=[(n, f"{n}: {text}") for n, text in enumerate(domain["levels"], start=1)],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": message, "invalid_choice": message},
+            )
+
+
+class NominateForm(forms.Form):
+    nominee_email = forms.EmailField(
+        label="Their email address", help_text="The email address they use on Boost.", max_length=254
+    )
+    statement = forms.CharField(
+        label="Why are you nominating them? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    manager_email = forms.EmailField(
+        label="Their line manager's email address (optional)",
+        required=False,
+        max_length=254,
+        help_text="We email the manager a link to confirm the protected time. It works once and expires.",
+    )
+    days_per_month = forms.DecimalField(
+        label="Protected days a month (optional)",
+        required=False,
+        min_value=0.1,
+        max_value=20,
+        decimal_places=1,
+        help_text="For example 1 or 1.5. Needed when you give a line manager.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class ManagerRequestForm(forms.Form):
+    manager_email = forms.EmailField(label="Your line manager's email address", max_length=254)
+    days_per_month = forms.DecimalField(
+        label="Protected days a month",
+        min_value=0.1,
+        max_value=20,
+        decimal_places=1,
+        help_text="For example 1 or 1.5.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )

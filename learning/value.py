@@ -152,3 +152,25 @@ def summary(ranked: list[RankedIntervention], unit: str) -> str:
     if worst.cost_per_unit is not None and len(ranked) > 1:
         text += f" at £{worst.cost_per_unit:,.0f}"
     return text + "."
+
+
+def visible_proposals(user, priority):
+    """Resource-shift proposals serving ``priority`` that ``user`` may see: all of them for the
+    priority's leads, curators and admins; otherwise those in public workspaces and the person's own."""
+    from communities.models import Membership
+    from communities.permissions import sees_all_communities
+
+    proposals = ResourceShift.objects.filter(priorities=priority).select_related(
+        "exercise__community", "from_intervention", "to_intervention"
+    )
+    if sees_all_communities(user) or (user.is_authenticated and priority.leads.filter(pk=user.pk).exists()):
+        return proposals.order_by("exercise__community__title", "created_at")
+    mine = (
+        Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values("community_id")
+        if user.is_authenticated
+        else []
+    )
+    visible = proposals.filter(exercise__community__is_private=False) | proposals.filter(
+        exercise__community_id__in=mine
+    )
+    return visible.order_by("exercise__community__title", "created_at")

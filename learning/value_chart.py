@@ -9,8 +9,10 @@ from xml.sax.saxutils import escape
 
 from learning.value import RankedIntervention
 
-WIDTH, HEIGHT = 640, 400
-LEFT, RIGHT, TOP, BOTTOM = 80, 20, 20, 60
+# 600 units wide like the project charts (shown 528 to 600 px, projects.css), so 14-unit ticks
+# stay at least 12 px and labels 14 px on a phone.
+WIDTH, HEIGHT = 600, 400
+LEFT, RIGHT, TOP, BOTTOM = 84, 20, 20, 64
 
 
 def _nice_max(value: float) -> float:
@@ -56,19 +58,19 @@ def value_chart_svg(ranked: list[RankedIntervention], unit: str, title: str) -> 
         parts.append(f'<line x1="{gx:.1f}" y1="{TOP}" x2="{gx:.1f}" y2="{TOP + plot_h}" stroke="#e8edee"/>')
         parts.append(f'<line x1="{LEFT}" y1="{gy:.1f}" x2="{LEFT + plot_w}" y2="{gy:.1f}" stroke="#e8edee"/>')
         parts.append(
-            f'<text x="{gx:.1f}" y="{TOP + plot_h + 18}" font-size="12" text-anchor="middle" fill="#212b32">'
+            f'<text x="{gx:.1f}" y="{TOP + plot_h + 20}" font-size="14" text-anchor="middle" fill="#212b32">'
             f"{escape(_money(spend_max * fraction))}</text>"
         )
         parts.append(
-            f'<text x="{LEFT - 8}" y="{gy + 4:.1f}" font-size="12" text-anchor="end" fill="#212b32">'
+            f'<text x="{LEFT - 8}" y="{gy + 5:.1f}" font-size="14" text-anchor="end" fill="#212b32">'
             f"{benefit_max * fraction:g}</text>"
         )
     parts.append(
-        f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 12}" font-size="14" text-anchor="middle" fill="#212b32">'
+        f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 14}" font-size="16" text-anchor="middle" fill="#212b32">'
         "Annual spend</text>"
     )
     parts.append(
-        f'<text x="16" y="{TOP + plot_h / 2}" font-size="14" text-anchor="middle" fill="#212b32" '
+        f'<text x="18" y="{TOP + plot_h / 2}" font-size="16" text-anchor="middle" fill="#212b32" '
         f'transform="rotate(-90 16 {TOP + plot_h / 2})">Total benefit ({escape(unit)})</text>'
     )
     for row in ranked:
@@ -77,9 +79,9 @@ def value_chart_svg(ranked: list[RankedIntervention], unit: str, title: str) -> 
             f'<line x1="{px:.1f}" y1="{y(row.total_low):.1f}" x2="{px:.1f}" y2="{y(row.total_high):.1f}" '
             'stroke="#005eb8" stroke-width="2"/>'
         )
-        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="11" fill="#005eb8"/>')
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="12" fill="#005eb8"/>')
         parts.append(
-            f'<text x="{px:.1f}" y="{py + 4:.1f}" font-size="12" text-anchor="middle" fill="#ffffff">{row.rank}</text>'
+            f'<text x="{px:.1f}" y="{py + 5:.1f}" font-size="14" text-anchor="middle" fill="#ffffff">{row.rank}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -8,8 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from communities.models import CommunityPage, Membership
-from communities.permissions import sees_all_communities
+from communities.models import CommunityPage
 from learning import value as services
 from learning.forms import ExerciseForm, InterventionForm, ProposalForm, StatusForm
 from learning.models import ResourceShift, ValueExercise
@@ -175,26 +174,13 @@ def priority_proposals(request: HttpRequest, slug: str) -> HttpResponse:
     priority = PriorityPage.objects.live().filter(slug=slug).first()
     if priority is None:
         raise Http404("No such priority")
-    proposals = ResourceShift.objects.filter(priorities=priority).select_related(
-        "exercise__community", "from_intervention", "to_intervention"
-    )
-    user = request.user
-    sees_all = sees_all_communities(user) or (user.is_authenticated and priority.leads.filter(pk=user.pk).exists())
-    if not sees_all:
-        mine = (
-            Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values("community_id")
-            if user.is_authenticated
-            else []
-        )
-        proposals = proposals.filter(exercise__community__is_private=False) | proposals.filter(
-            exercise__community_id__in=mine
-        )
+    proposals = services.visible_proposals(request.user, priority)
     return render(
         request,
         "learning/priority_proposals.html",
         {
             "priority": priority,
-            "proposals": list(proposals.order_by("exercise__community__title", "created_at")),
+            "proposals": list(proposals),
             "crumbs": [
                 {"url": "/", "label": "Home"},
                 {"url": priority.get_url(request=request), "label": priority.title},

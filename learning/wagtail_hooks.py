@@ -1,6 +1,20 @@
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from learning.models import ModuleProgress, ProgrammeIndexPage
+from learning.models import ModuleProgress, ProgrammeIndexPage, SkillsFramework
+
+
+class SkillsFrameworkViewSet(SnippetViewSet):
+    """Curators edit the improvement-skills framework; publishing it makes it the one learners take."""
+
+    model = SkillsFramework
+    icon = "list-ol"
+    menu_label = "Skills frameworks"
+    list_display = ["name", "live"]
+
+
+register_snippet(SkillsFrameworkViewSet)
 
 
 @hooks.register("boost_dashboard_sections")
@@ -45,5 +59,20 @@ def community_learning_section(request, community):
         "items": exercises,
         "team": team,
         "cohort": cohort,
+        "order": 50,
+    }
+
+
+@hooks.register("boost_priority_sections")
+def priority_value_proposals(request, priority):
+    """Leaders see the resource-shift proposals serving the priority, across teams, on its page."""
+    from django.utils.functional import SimpleLazyObject
+
+    from learning.value import visible_proposals
+
+    return {
+        "key": "value-proposals",
+        "template": "learning/includes/priority_value_proposals.html",
+        "proposals": SimpleLazyObject(lambda: list(visible_proposals(request.user, priority))),
         "order": 50,
     }

@@ -59,6 +59,10 @@ def announce(record_ids: list[int]) -> int:
             if not claimed:
                 continue
             people = recipients_for(project)
+            from discussions.delivery import silenced
+
+            quiet = silenced([person.pk for person in people], Notification.Kind.SIGNAL)
+            people = [person for person in people if person.pk not in quiet]
             Notification.objects.bulk_create(
                 [Notification(recipient=person, kind=Notification.Kind.SIGNAL, signal=record) for person in people],
                 ignore_conflicts=True,

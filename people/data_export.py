@@ -96,6 +96,7 @@ def _visit_rows(user) -> list[dict]:
             "visit_starts_at": visit.offer.starts_at,
             "hoping_to_learn": visit.hoping_to_learn,
             "state": visit.get_state_display(),
+            "what_you_will_try": visit.reflection,
             "asked_at": visit.created_at,
         }
         for visit in VisitRequest.objects.filter(visitor=user).select_related("offer__project")

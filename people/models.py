@@ -222,6 +222,13 @@ class VisitRequest(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # After the visit: what the visitor will try, and the write-up adapted from the visited one
+    # because of it (so spread is traced back to the visit).
+    reflection = models.TextField(max_length=1000, blank=True)
+    reflected_at = models.DateTimeField(null=True, blank=True)
+    adapted_project = models.ForeignKey(
+        "projects.ProjectPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="from_visits"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

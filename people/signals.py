@@ -82,6 +82,8 @@ def message_posted(sender, instance: Message, created: bool, raw: bool = False, 
     from people.models import FeedKind
 
     thread = instance.thread
+    if thread.is_direct:
+        return  # private conversations never reach anyone's feed
     home = thread.page_id or thread.community_id
     first = not Message.objects.filter(thread_id=thread.pk, pk__lt=instance.pk).exists()
     if first:

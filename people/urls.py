@@ -17,6 +17,8 @@ urlpatterns = [
     path("visits/write-up/<id:project_id>/", visit_views.project_visits, name="project_visits"),
     path("visits/<id:offer_id>/request/", visit_views.request_visit, name="request_visit"),
     path("visits/requests/<id:request_id>/decide/", visit_views.decide_visit, name="decide_visit"),
+    path("visits/requests/<id:request_id>/reflect/", visit_views.reflect, name="reflect_visit"),
+    path("visits/requests/<id:request_id>/adapt/", visit_views.adapt, name="adapt_from_visit"),
     path("visits/requests/<id:request_id>/visit.ics", visit_views.visit_ics, name="visit_ics"),
     path("me/visits/", visit_views.my_visits, name="my_visits"),
 ]

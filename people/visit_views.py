@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from people import visits
@@ -107,7 +109,10 @@ def decide_visit(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 def my_visits(request: HttpRequest) -> HttpResponse:
     """A person's record of visits: the ones they asked for, and those to their teams' write-ups."""
-    mine = list(VisitRequest.objects.filter(visitor=request.user).select_related("offer__project"))
+    mine = list(VisitRequest.objects.filter(visitor=request.user).select_related("offer__project", "adapted_project"))
+    now = timezone.now()
+    for visit in mine:
+        visit.can_reflect = visit.state == VisitRequest.State.ACCEPTED and visit.offer.starts_at <= now
     hosted = list(
         VisitRequest.objects.filter(
             Q(offer__project__owner=request.user)
@@ -117,6 +122,36 @@ def my_visits(request: HttpRequest) -> HttpResponse:
         .select_related("offer__project", "visitor__profile")
     )
     return render(request, "people/my_visits.html", {"mine": mine, "hosted": hosted})
+
+
+@login_required
+@require_POST
+def reflect(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The visitor's reflection after the visit (a form on "Your visits")."""
+    try:
+        visits.reflect_on_visit(visitor=request.user, request_id=request_id, text=request.POST.get("reflection", ""))
+    except NotFound:
+        raise Http404("Not found") from None
+    except PeopleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Thank you. Your reflection is saved; you can start a write-up from it.")
+    return redirect(f"{reverse('people:my_visits')}#visit-{request_id}")
+
+
+@login_required
+@require_POST
+def adapt(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Start the visitor's own write-up, adapted from the visited one."""
+    try:
+        project = visits.adapt_from_visit(visitor=request.user, request_id=request_id)
+    except NotFound:
+        raise Http404("Not found") from None
+    except PeopleError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('people:my_visits')}#visit-{request_id}")
+    messages.success(request, "Your own write-up, adapted from the one you visited, is ready to edit.")
+    return redirect("projects:edit", project.pk, "about")
 
 
 @login_required

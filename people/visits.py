@@ -109,6 +109,60 @@ def decide_visit(*, user, request_id: int, accept: bool) -> VisitRequest:
     return visit
 
 
+def _own_past_visit(visitor, request_id) -> VisitRequest:
+    _require_member(visitor)
+    visit = (
+        VisitRequest.objects.select_for_update(of=("self",))
+        .select_related("offer__project")
+        .filter(pk=request_id, visitor=visitor)
+        .first()
+        if isinstance(request_id, int)
+        else None
+    )
+    if visit is None:
+        raise NotFound()
+    if visit.state != VisitRequest.State.ACCEPTED:
+        raise PeopleError("Only a visit the team accepted can have a reflection.", "not_accepted")
+    if visit.offer.starts_at > timezone.now():
+        raise PeopleError("You can write your reflection after the visit.", "not_yet")
+    return visit
+
+
+@transaction.atomic
+def reflect_on_visit(*, visitor, request_id: int, text: str) -> VisitRequest:
+    """After an accepted visit's date, the visitor says in a few words what they will try."""
+    visit = _own_past_visit(visitor, request_id)
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text:
+        raise PeopleError("Say what you will try after the visit.", "empty")
+    if len(text) > 1000:
+        raise PeopleError(f"Keep it to 1,000 characters (this has {len(text):,}).", "too_long")
+    visit.reflection = text
+    visit.reflected_at = timezone.now()
+    visit.save(update_fields=["reflection", "reflected_at"])
+    return visit
+
+
+@transaction.atomic
+def adapt_from_visit(*, visitor, request_id: int):
+    """Turn the reflection into the visitor's own draft write-up, "adapted from" the visited one
+    (the write-up lineage of ``projects.services.adopt_project``), linked back to this visit."""
+    from projects.services import adopt_project
+
+    visit = _own_past_visit(visitor, request_id)
+    if not visit.reflection:
+        raise PeopleError("Write what you will try first; it starts your write-up.", "no_reflection")
+    if visit.adapted_project_id is not None:
+        raise PeopleError("You have already started a write-up from this visit.", "duplicate")
+    source = visit.offer.project
+    if not source.live or not can_view_page(visitor, source):
+        raise NotFound()
+    project = adopt_project(user=visitor, source=source, title=f"Trying: {source.title}"[:255])
+    visit.adapted_project = project
+    visit.save(update_fields=["adapted_project"])
+    return project
+
+
 def visit_calendar(visit: VisitRequest, url: str) -> bytes:
     """The accepted visitor's calendar file (communities' RFC 5545 writer)."""
     from communities.ics import single_event_calendar

@@ -12,7 +12,9 @@ def _in_group(user, name: str) -> bool:
         return False
     cache = getattr(user, "_project_groups", None)
     if cache is None:
-        cache = user._project_groups = set(user.groups.values_list("name", flat=True))
+        loaded = user.loaded_groups()
+        names = loaded.values() if loaded is not None else user.groups.values_list("name", flat=True)
+        cache = user._project_groups = set(names)
     return user.is_superuser or name in cache
 
 
@@ -20,7 +22,12 @@ def is_coauthor(user, project: ProjectPage) -> bool:
     """Team members with an account who are credited as co-authors."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return ProjectTeamMember.objects.filter(project_id=project.pk, user=user, is_coauthor=True).exists()
+    # A signed-in request's person (loaded_groups is not None) lives for one request: the answer is
+    # kept on them, as the page asks it in several places (edit links, questions, visits).
+    memo = user.__dict__.setdefault("_coauthor_of", {}) if user.loaded_groups() is not None else {}
+    if project.pk not in memo:
+        memo[project.pk] = ProjectTeamMember.objects.filter(project_id=project.pk, user=user, is_coauthor=True).exists()
+    return memo[project.pk]
 
 
 def can_edit_project(user, project: ProjectPage) -> bool:

@@ -48,10 +48,24 @@ def priority_rollup(request, priority: PriorityPage) -> dict[str, Any]:
         "projects": listed,
         "bright_spots": bright_spots,
         "leads": list(priority.leads.select_related("profile")),
+        "sections": priority_sections(request, priority),
         "communities": list(CommunityPage.objects.visible_to(request.user).filter(pk__in=community_ids))
         if community_ids
         else [],
     }
+
+
+def priority_sections(request, priority: PriorityPage) -> list[dict]:
+    """Sections other apps add to a priority page (learning's value proposals, say).
+
+    Each app registers a ``boost_priority_sections(request, priority)`` hook returning
+    ``{"key", "template", "order", ...}`` or None, so this app imports none of them. A hook must
+    run no query itself (hand the template lazy values): the page caches each section's render per
+    content generation and viewer, so a cached render runs none of its queries."""
+    from wagtail import hooks
+
+    sections = [section for hook in hooks.get_hooks("boost_priority_sections") if (section := hook(request, priority))]
+    return sorted(sections, key=lambda section: section.get("order", 100))
 
 
 def featured_bright_spots(limit: int = 6) -> list[BrightSpot]:

@@ -238,17 +238,40 @@ class CommunityDocument(DocumentType):
         return facts
 
 
+def _profile_of(user) -> list[int]:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return [user.profile.pk]
+    except ObjectDoesNotExist:
+        return []
+
+
 class PersonDocument(DocumentType):
     """A person who chose to be findable (``Profile.searchable``), with only what they show to
-    others (``accounts.permissions.visible_fields`` for a stranger)."""
+    others (``accounts.permissions.visible_fields`` for a stranger), and their expertise (methods,
+    care areas they have worked in, "I can help with" offers, open to visits or calls), which the
+    profile shows to the same people: so the people finder's records are also people results."""
 
     doc_type = "person"
     label = "Person"
     model = "accounts.Profile"
-    depends_on = {"accounts.User": lambda user: [user.profile.pk] if hasattr(user, "profile") else []}
+    depends_on = {
+        "accounts.User": lambda user: [user.profile.pk] if hasattr(user, "profile") else [],
+        # Saving expertise (its methods and areas are set in the same transaction, and indexing
+        # runs after commit) or an offer re-indexes the person.
+        "people.Expertise": lambda expertise: _profile_of(expertise.user),
+        "people.HelpOffer": lambda offer: _profile_of(offer.user),
+    }
 
     def get_queryset(self):
-        return self.model_class().objects.select_related("user").prefetch_related("interests")
+        return (
+            self.model_class()
+            .objects.select_related("user")
+            .prefetch_related(
+                "interests", "user__expertise__methods", "user__expertise__care_areas", "user__help_offers"
+            )
+        )
 
     def should_index(self, obj) -> bool:
         # A suspended member whose content a moderator hid leaves search with it.
@@ -261,6 +284,14 @@ class PersonDocument(DocumentType):
 
         return visible_fields(AnonymousUser(), obj)
 
+    def _expertise(self, obj) -> Any | None:
+        from django.core.exceptions import ObjectDoesNotExist
+
+        try:
+            return obj.user.expertise
+        except ObjectDoesNotExist:
+            return None
+
     def prepare_title(self, obj) -> str:
         return obj.user.display_name
 
@@ -271,7 +302,13 @@ class PersonDocument(DocumentType):
     def prepare_body(self, obj) -> str:
         shown = self._shown(obj)
         interests = ", ".join(area.name for area in shown.get("interests", []))
-        return " ".join(filter(None, [shown.get("bio", ""), interests]))
+        parts = [shown.get("bio", ""), interests]
+        expertise = self._expertise(obj)
+        if expertise is not None:
+            parts.append(", ".join(method.name for method in expertise.methods.all()))
+            parts.append(", ".join(area.name for area in expertise.care_areas.all()))
+        parts += [offer.text for offer in obj.user.help_offers.all()]
+        return " ".join(filter(None, parts))
 
     def prepare_url(self, obj) -> str:
         return obj.get_absolute_url()
@@ -287,14 +324,20 @@ class PersonDocument(DocumentType):
 
     def prepare_facets(self, obj) -> dict[str, list[str]]:
         shown = self._shown(obj)
-        return {
-            "organisation": [shown["organisation"]] if shown.get("organisation") else [],
-            "care_area": [area.name for area in shown.get("interests", [])],
-        }
+        areas = [area.name for area in shown.get("interests", [])]
+        expertise = self._expertise(obj)
+        if expertise is not None:
+            areas += [area.name for area in expertise.care_areas.all() if area.name not in areas]
+        return {"organisation": [shown["organisation"]] if shown.get("organisation") else [], "care_area": areas}
 
     def prepare_key_facts(self, obj) -> list[str]:
         shown = self._shown(obj)
-        return [v for v in (shown.get("profession"), shown.get("organisation")) if v]
+        facts = [v for v in (shown.get("profession"), shown.get("organisation")) if v]
+        expertise = self._expertise(obj)
+        if expertise is not None:
+            facts += [label for wanted, label in ((expertise.open_to_visits, "Open to visits"),
+                                                   (expertise.open_to_calls, "Open to calls")) if wanted]  # fmt: skip
+        return facts
 
 
 class StandardPageDocument(DocumentType):
@@ -665,7 +708,8 @@ class ThreadDocument(DocumentType):
         return [message for message in self._all_messages(obj)[1:] if message.is_visible]
 
     def should_index(self, obj) -> bool:
-        if obj.is_hidden:
+        # Private conversations (direct messages) are never indexed, for anyone.
+        if obj.is_hidden or obj.is_direct:
             return False
         if obj.community_id is not None and not obj.community.live:
             return False

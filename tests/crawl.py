@@ -81,6 +81,9 @@ def load_known_pages() -> dict[str | None, list[str]]:
             "/people/",
             "/people/?method=zero-day-tracking-list&open_to=visits",
             "/me/api-tokens/",
+            "/messages/",
+            "/notifications/settings/",
+            *_conversation_pages(member),
             *learning[MEMBER],
         ],
         lead.user.email: [
@@ -90,6 +93,7 @@ def load_known_pages() -> dict[str | None, list[str]]:
             f"/maps/{ecomap.pk}/changes/",
             f"/maps/{ecomap.pk}/review/",
             f"/maps/{ecomap.pk}/suggestions/",
+            f"/maps/{ecomap.pk}/work/",
             f"/maps/{ecomap.pk}/changes/compare/?older=2&newer={ecomap.version}",
             f"/maps/{ecomap.pk}/changes/compare/?older=1&newer=99999",
             f"/maps/{ecomap.pk}/stations/provider/edit/",
@@ -107,6 +111,17 @@ def load_known_pages() -> dict[str | None, list[str]]:
     for email, urls in _visit_pages().items():
         known.setdefault(email, []).extend(urls)
     return known
+
+
+def _conversation_pages(member) -> list[str]:
+    """The demo's private conversation (Tom's), and the form for writing to the other person in it."""
+    from discussions.models import Participant
+
+    mine = Participant.objects.filter(user=member, thread__is_direct=True).select_related("thread").first()
+    if mine is None:
+        return []
+    other = Participant.objects.filter(thread_id=mine.thread_id).exclude(user=member).first()
+    return [f"/discussions/{mine.thread_id}/", f"/messages/new/?to={other.user_id}"]
 
 
 def _visit_pages() -> dict[str, list[str]]:
@@ -136,6 +151,14 @@ def learning_pages(member) -> dict[str | None, list[str]]:
             services.answer_check(user=member, module=module, block_id=block.id, choice=right)
         services.complete_module(user=member, module=module)
     certificate = services.issue_certificate(user=member, programme=fundamentals)
+    from learning import assessment
+
+    # A "before" self-assessment, so the member's page shows their levels and the "after" form.
+    framework = assessment.framework_for(fundamentals)
+    levels = {domain["key"]: 2 for domain in framework.domain_list()}
+    assessment.record_self_assessment(user=member, programme=fundamentals, stage="before", levels=levels)
+    stewardship = ProgrammePage.objects.get(slug="stewardship-groups")
+    manager_link = _manager_link(member)
     started = LearningModulePage.objects.get(slug="model-for-improvement")
     from learning.models import Cohort, Team, ValueExercise
 
@@ -145,9 +168,24 @@ def learning_pages(member) -> dict[str | None, list[str]]:
     exercise = ValueExercise.objects.get(community=stroke.community)
     session = cohort.community.events.order_by("starts_at").first()
     return {
-        None: [f"/learning/certificates/{certificate.code}/", "/learning/value/priorities/stroke-care/"],
-        MEMBER: ["/learning/record/", started.url, f"/learning/cohorts/{cohort.pk}/", f"/learning/teams/{msk.pk}/"],
+        None: [
+            f"/learning/certificates/{certificate.code}/",
+            "/learning/value/priorities/stroke-care/",
+            manager_link,
+        ],
+        MEMBER: [
+            "/learning/record/",
+            started.url,
+            f"/learning/cohorts/{cohort.pk}/",
+            f"/learning/teams/{msk.pk}/",
+            f"/learning/programmes/{fundamentals.pk}/self-assessment/",
+            f"/learning/programmes/{stewardship.pk}/self-assessment/",
+            f"/learning/cohorts/{cohort.pk}/nominate/",
+            f"/learning/cohorts/{cohort.pk}/line-manager/",
+        ],
         CURATOR: [
+            f"/learning/programmes/{stewardship.pk}/self-assessment/summary/",
+            f"/learning/programmes/{fundamentals.pk}/self-assessment/summary/",
             f"/learning/cohorts/{cohort.pk}/dashboard/",
             f"/learning/cohorts/{cohort.pk}/applications/",
             f"/learning/teams/{stroke.pk}/",
@@ -166,6 +204,34 @@ def _learning_check_url() -> str:
     return f"/learning/modules/{module.pk}/checks/{module.checks()[0].id}/"
 
 
+def _manager_link(member) -> str:
+    """The member asks their line manager to confirm protected time: the manager's page (public)."""
+    from django.urls import reverse
+
+    from learning import nominations
+    from learning.models import Application, Cohort, ManagerConfirmation
+
+    application = Application.objects.get(cohort=Cohort.objects.get(name="2026 cohort"), user=member)
+    confirmation = ManagerConfirmation.objects.filter(application=application, decision="").first()
+    if confirmation is None:
+        confirmation = nominations.request_manager_confirmation(
+            actor=member, application=application, manager_email="line.manager@example.nhs.uk", days_per_month="1.5"
+        )
+    return reverse("learning:manager_confirm", args=[nominations.link_token(confirmation)])
+
+
+def _nominate_url() -> str:
+    from learning.models import Cohort
+
+    return f"/learning/cohorts/{Cohort.objects.get(name='2026 cohort').pk}/nominate/"
+
+
+def _self_assessment_url() -> str:
+    from learning.models import ProgrammePage
+
+    return f"/learning/programmes/{ProgrammePage.objects.get(slug='stewardship-groups').pk}/self-assessment/"
+
+
 def recently_signed_in(client) -> None:
     """Record in the session what allauth records on a password sign-in, so the pages it guards
     with "confirm your password first" (two-step verification) show themselves to the crawl."""
@@ -177,8 +243,16 @@ def recently_signed_in(client) -> None:
 
 # Forms posted empty, by who may post them: each page is checked once with its errors shown.
 FORMS_WITH_ERRORS: dict[str | None, list[str]] = {
-    None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-    MEMBER: ["/me/close/", "/accounts/2fa/totp/activate/", "/me/api-tokens/", "{learning_check}"],
+    None: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "{manager_link}"],
+    MEMBER: [
+        "/me/close/",
+        "/accounts/2fa/totp/activate/",
+        "/me/api-tokens/",
+        "/messages/new/",
+        "{learning_check}",
+        "{self_assessment}",
+        "{nominate}",
+    ],
     CURATOR: ["/moderation/people/{member}/suspend/"],
 }
 
@@ -201,7 +275,13 @@ def forms_with_errors(client, email: str | None) -> list[CrawledPage]:
         ]
     pages = []
     for url in urls:
-        url = url.format(member=member.pk, learning_check=_learning_check_url())
+        url = url.format(
+            member=member.pk,
+            learning_check=_learning_check_url(),
+            self_assessment=_self_assessment_url(),
+            nominate=_nominate_url(),
+            manager_link=_manager_link(member),
+        )
         # One blank key: an empty POST is falsy, and ``Form(request.POST or None)`` would stay unbound.
         response = client.post(url, {"crawl": ""})
         assert response.status_code in (200, 400), (url, response.status_code)

@@ -278,11 +278,14 @@ RATE_LIMITS = {
     "flags": env("RATE_LIMIT_FLAGS", "20/h"),
     "join_requests": env("RATE_LIMIT_JOIN_REQUESTS", "10/h"),
     "contact_team": env("RATE_LIMIT_CONTACT_TEAM", "5/h"),
+    "nominations": env("RATE_LIMIT_NOMINATIONS", "20/h"),
     "anonymous_search": env("RATE_LIMIT_ANONYMOUS_SEARCH", "60/m"),
     "anonymous_suggest": env("RATE_LIMIT_ANONYMOUS_SUGGEST", "240/m"),
     "api_ip": env("RATE_LIMIT_API_IP", "120/m"),
     "api_token": env("RATE_LIMIT_API_TOKEN", "60/m"),
 }
+# Days a line manager's confirmation link (learning/nominations.py) stays usable.
+LEARNING_MANAGER_LINK_DAYS = env("LEARNING_MANAGER_LINK_DAYS", 14, cast=int)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_PASSKEY_SIGNUP_ENABLED = False

@@ -87,5 +87,12 @@ def notification_bell(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).shown().count()
-    return {"show": True, "unread": unread}
+    # One query for both header counts: the bell, and the unread private messages beside it.
+    from django.db.models import Count, Q
+
+    counts = (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .shown()
+        .aggregate(unread=Count("pk"), messages=Count("pk", filter=Q(kind=Notification.Kind.DIRECT)))
+    )
+    return {"show": True, "unread": counts["unread"], "unread_messages": counts["messages"]}

@@ -127,3 +127,33 @@ class SessionAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.event}"
+
+
+class ManagerConfirmation(models.Model):
+    """A request to a line manager to confirm the protected time an applicant needs, answered once
+    through a signed link in an email (see ``learning.nominations``). Kept as the record of it."""
+
+    class Decision(models.TextChoices):
+        WAITING = "", "Waiting for the manager"
+        CONFIRMED = "confirmed", "Confirmed by the manager"
+        DECLINED = "declined", "Declined by the manager"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="manager_confirmations")
+    manager_email = models.EmailField()
+    days_per_month = models.DecimalField(max_digits=4, decimal_places=1, help_text="Protected days a month.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The secret the emailed link signs; a link is good for one answer, before ``expires_at``.
+    nonce = models.UUIDField(unique=True)
+    decision = models.CharField(max_length=12, choices=Decision.choices, blank=True, default="")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(days_per_month__gt=0), name="manager_confirmation_has_days")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager_email} for {self.application}: {self.get_decision_display()}"

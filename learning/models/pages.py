@@ -52,6 +52,14 @@ class ProgrammePage(BasePage):
         related_name="led_programmes",
         help_text="Programme leads accept applications, sign off phase gates and see the cohort dashboard.",
     )
+    skills_framework = models.ForeignKey(
+        "learning.SkillsFramework",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="programmes",
+        help_text="Learners rate themselves on this framework before and after the programme.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -60,6 +68,7 @@ class ProgrammePage(BasePage):
         FieldPanel("time_commitment"),
         FieldPanel("phases"),
         MultiFieldPanel([FieldPanel("leads")], heading="Programme leads"),
+        FieldPanel("skills_framework"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("aim"), index.SearchField("audience")]
 

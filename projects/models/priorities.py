@@ -14,7 +14,10 @@ from boost.models import BasePage
 def is_leader(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name="Leader").exists()
+    if user.is_superuser:
+        return True
+    loaded = user.loaded_groups()
+    return "Leader" in loaded.values() if loaded is not None else user.groups.filter(name="Leader").exists()
 
 
 class LeadersOnlyPermissionTester(PagePermissionTester):

@@ -63,8 +63,13 @@ function enhance(list) {
   });
 }
 
-const lists = document.querySelectorAll(".ecomap-steps[data-journey-name]");
-if (lists.length) {
+function enhanceAll() {
+  const lists = document.querySelectorAll(".ecomap-steps[data-journey-name]");
+  if (!lists.length) return;
   document.querySelector(".ecomap-text")?.append(announcer);
   lists.forEach(enhance);
 }
+
+enhanceAll();
+// Workshop mode (ecomap-live.js) replaces the text and drawing when someone changes the map.
+document.addEventListener("ecomap:refreshed", enhanceAll);

@@ -71,10 +71,11 @@ def test_demo_content_looks_lived_in_and_loads_the_same_twice(client, django_cap
 
     # The domiciliary-care eco-map of the South Eastern story, one opportunity linked to its write-up.
     ecomap = EcoMap.objects.get(community__slug="domiciliary-care")
-    linked = Annotation.objects.get(map=ecomap, project__slug="care-package-waiting-list")
+    linked = Annotation.objects.get(map=ecomap, work__slug="care-package-waiting-list")
     assert linked.kind == "opportunity" and ecomap.journeys.count() >= 4 and ecomap.stations.count() >= 15
     html = client.get(f"/maps/{ecomap.pk}/").content.decode()
     assert "Work under way: <a" in html and "Bringing down the wait for care at home" in html
+    assert "Current signal: " in html and html.count('class="ecomap-work"') == 1
     assert "803 people waiting for a package of care" in html and "Independent-sector home care providers" in html
 
     call_command("load_demo", "--quiet", "--password", "demo-password-123", stdout=StringIO())

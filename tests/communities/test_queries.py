@@ -85,7 +85,7 @@ def _count(client, url: str) -> int:
     # page's restrictions, and for the directory its community); a community page's write-up and
     # priority sections leave out what restrictions and private communities hide (once per request);
     # the follow button reads whether the viewer follows the community (one).
-    [("/communities/", 15), ("/communities/{slug}/", 25), ("/communities/{slug}/members/", 12)],
+    [("/communities/", 14), ("/communities/{slug}/", 24), ("/communities/{slug}/members/", 11)],
 )
 def test_query_counts_do_not_grow_with_data(client, member, django_assert_num_queries, path, expected):
     client.force_login(member)

@@ -135,9 +135,9 @@ def test_the_map_page_runs_a_fixed_number_of_queries(client, world, django_asser
     client.force_login(people["member"])
     client.get(reverse("ecomaps:map", args=[ecomap.pk]))  # warm the session
     # Base page: session, user, groups, site, two permission look-ups, profile, unread count (8).
-    # The map: map, membership, overseer groups, stations, journeys, stops, links, annotations,
-    # my endorsements (9), whatever the size of the map.
-    with django_assert_num_queries(14):
+    # The map: map, membership, stations, journeys, stops, links, annotations, my endorsements (8),
+    # whatever the size of the map (the groups come with the user: accounts/backends.py).
+    with django_assert_num_queries(13):
         assert client.get(reverse("ecomaps:map", args=[ecomap.pk])).status_code == 200
 
 

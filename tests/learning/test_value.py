@@ -124,3 +124,43 @@ def test_proposal_validation_and_status_by_facilitator_only(client, member, othe
     client.force_login(other_member)
     assert client.get(f"/learning/value/{exercise.pk}/").status_code == 404
     assert ValueExercise.objects.count() == 1
+
+
+def test_priority_page_shows_proposals_to_its_leads_not_outsiders_and_no_extra_queries(
+    client, member, other_member, exercise, django_assert_max_num_queries
+):
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.projects import make_priority
+
+    priority = make_priority("Stroke care")
+    client.force_login(other_member)
+    assert client.get(priority.url).status_code == 200
+    reset_queries()
+    with CaptureQueriesContext(connection) as without:
+        client.get(priority.url)
+    # Read the count now: each request clears the query log the capture slices.
+    without_proposals = len(without.captured_queries)
+    assert without_proposals > 5
+    acute = _add(exercise, member, "Acute stroke unit beds", 2000000, 400, "0.1")
+    rehab = _add(exercise, member, "Community rehab", 300000, 300, "0.2")
+    services.propose_shift(
+        actor=member,
+        exercise=exercise,
+        priorities=[priority],
+        from_intervention=acute,
+        to_intervention=rehab,
+        amount=Decimal("250000"),
+        expected_benefit_change=Decimal("12"),
+    )
+    # Someone outside the private workspace: no section at all.
+    page = client.get(priority.url).content.decode()
+    assert "resource-shift proposals" not in page and "Community rehab" not in page
+    # The priority's lead sees it, and a repeat render costs no more than a page without proposals.
+    priority.leads.add(other_member)
+    priority.save()
+    page = client.get(priority.url).content.decode()
+    assert "Value work: resource-shift proposals" in page and "Community rehab" in page and "£250,000" in page
+    with django_assert_max_num_queries(without_proposals):
+        client.get(priority.url)

@@ -151,3 +151,37 @@ def test_an_engine_failure_does_not_break_the_save(monkeypatch, commit):
     with commit():
         community = make_community("Saved anyway")
     assert community.pk is not None
+
+
+def test_a_findable_persons_expertise_is_in_their_people_result(member, other_member, commit):
+    from people.services import set_expertise
+    from projects.models import Method
+
+    method = Method.objects.create(name="Zero-day tracking list", slug="zero-day-tracking-list")
+    profile = member.profile
+    profile.searchable = True
+    with commit():
+        profile.save()
+    with commit():
+        set_expertise(
+            user=member,
+            methods=[method],
+            care_areas=[],
+            region="",
+            open_to_visits=True,
+            open_to_calls=False,
+            offers=["Happy to talk anyone through a one-stop assessment day"],
+        )
+    entry = _entry(f"person:{profile.pk}")
+    assert "Zero-day tracking list" in entry.body and "one-stop assessment day" in entry.body
+    assert "Open to visits" in entry.key_facts
+    signed_in = Viewer(authenticated=True)
+    assert SearchQuery(text="zero-day", viewer=signed_in).run().total == 1
+    # Someone who did not opt in is not a people result, whatever their expertise.
+    with commit():
+        set_expertise(
+            user=other_member, methods=[method], care_areas=[], region="", open_to_visits=True,
+            open_to_calls=False, offers=[],
+        )  # fmt: skip
+    assert _entry(f"person:{other_member.profile.pk}") is None
+    assert SearchQuery(text="zero-day", viewer=signed_in).run().total == 1

@@ -192,11 +192,11 @@ def test_constant_queries_per_results_page(client, member, django_assert_num_que
     client.force_login(member)
     client.get(URL, {"q": "discharge"})  # warm caches (synonyms, site root)
     # Search's own: memberships, one statement for the page (candidates, facet counts, total, hits). The rest
-    # is every page's: session, user, MFA-role and overseer-role checks, site, two permission
+    # is every page's: session, user (with its groups, so role checks cost none), site, two permission
     # look-ups for the admin link, the profile for the display name, the notification bell.
     # On PostgreSQL the page statement carries two SET LOCAL planner hints; inside the test's
     # transaction it runs in a savepoint that is rolled back to drop them: 2 more statements.
-    with django_assert_num_queries(8 + (2 if connection.vendor == "postgresql" else 0)):
+    with django_assert_num_queries(7 + (2 if connection.vendor == "postgresql" else 0)):
         response = client.get(URL, {"q": "discharge", "organisation": "Trust 1"})
     assert response.status_code == 200
 

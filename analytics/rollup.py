@@ -1,0 +1,89 @@
+"""The daily rollup behind "activity per community": counts of messages and threads started per
+community per day, kept in ``CommunityDay``.
+
+A finished day never changes, so it is counted once: the first dashboard that needs a day not yet
+rolled up counts every missing day in one grouped query and stores the result (``manage.py
+rollup_activity`` does the same ahead of time, e.g. nightly, so no reader waits). The current day is
+always counted live, from ``Message.created_at``'s index. The counts are of what was posted: a
+message deleted later still counted on its day, as it did on the dashboard before.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from analytics.models import CommunityDay, RolledUpDay
+from discussions.models import Message, Thread
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _grouped(model, community_path: str, start: date, end: date) -> dict[tuple[int, date], int]:
+    """{(community id, local day): count} of ``model`` rows created from ``start`` to ``end`` inclusive."""
+    rows = (
+        model.objects.filter(created_at__gte=_start_of(start), created_at__lt=_start_of(end + timedelta(days=1)))
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values_list(community_path, "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(community, day): n for community, day, n in rows}
+
+
+def roll_up(start: date, end: date) -> int:
+    """Store the counts of every finished day from ``start`` to ``end`` not yet rolled up; returns
+    how many days were added."""
+    end = min(end, timezone.localdate() - timedelta(days=1))
+    if end < start:
+        return 0
+    done = set(RolledUpDay.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True))
+    missing = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    missing = [day for day in missing if day not in done]
+    if not missing:
+        return 0
+    first, last = missing[0], missing[-1]
+    messages = _grouped(Message, "thread__community_id", first, last)
+    threads = _grouped(Thread, "community_id", first, last)
+    wanted = set(missing)
+    rows = [
+        CommunityDay(community_id=key[0], day=key[1], messages=messages.get(key, 0), threads=threads.get(key, 0))
+        for key in messages.keys() | threads.keys()
+        if key[1] in wanted and key[0] is not None
+    ]
+    with transaction.atomic():
+        # Two readers rolling up the same day store the same counts: the second one's are ignored.
+        CommunityDay.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        RolledUpDay.objects.bulk_create([RolledUpDay(day=day) for day in missing], ignore_conflicts=True)
+    return len(missing)
+
+
+def activity(start: date, end: date) -> dict[int, dict[str, int]]:
+    """{community id: {"messages": n, "threads": n}} for ``start`` to ``end`` inclusive, with today live."""
+    roll_up(start, end)
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: {"messages": 0, "threads": 0})
+    finished = min(end, timezone.localdate() - timedelta(days=1))
+    if finished >= start:
+        rows = (
+            CommunityDay.objects.filter(day__gte=start, day__lte=finished)
+            .values_list("community_id")
+            .annotate(messages=Sum("messages"), threads=Sum("threads"))
+            .order_by()
+        )
+        for community, messages, threads in rows:
+            totals[community]["messages"] += messages
+            totals[community]["threads"] += threads
+    today = timezone.localdate()
+    if start <= today <= end:
+        for (community, _), n in _grouped(Message, "thread__community_id", today, today).items():
+            totals[community]["messages"] += n
+        for (community, _), n in _grouped(Thread, "community_id", today, today).items():
+            totals[community]["threads"] += n
+    return totals

@@ -1,0 +1,73 @@
+"""Per kind of notification: bell and email (default), bell only, or nothing."""
+
+from __future__ import annotations
+
+from django.core import mail
+from django.urls import reverse
+
+from discussions import conversations, services
+from discussions.models import Notification, NotificationPreference
+from discussions.tasks import send_digests
+from tests.factories.discussions import cid, join, make_community
+
+
+def _neighbours(member, other_member):
+    community = make_community(title="Frailty")
+    join(member, community)
+    join(other_member, community)
+
+
+def _write(sender, recipient, body="Hello"):
+    return conversations.start_conversation(sender=sender, recipient_ids=[recipient.pk], body=body, client_id=cid())
+
+
+def test_nothing_stores_no_notification_for_that_kind_only(member, other_member):
+    _neighbours(member, other_member)
+    NotificationPreference.objects.create(user=other_member, delivery={"direct": "off"})
+    thread = _write(member, other_member)
+    assert not Notification.objects.filter(recipient=other_member).exists()
+    # Other kinds still arrive: a mention of Bob in a community discussion.
+    community = make_community(title="Discharge")
+    join(member, community)
+    join(other_member, community)
+    discussion = services.start_thread(
+        author=member, community=community, title="Board rounds", body="Hi", client_id=cid()
+    )
+    services.post_message(
+        author=member, thread_id=discussion.pk, body=f"@[{other_member.display_name}] ?", client_id=cid()
+    )
+    assert Notification.objects.filter(recipient=other_member, kind="mention").count() == 1
+    assert thread.is_direct
+
+
+def test_bell_only_is_never_emailed(member, other_member, django_capture_on_commit_callbacks, broadcasts):
+    _neighbours(member, other_member)
+    NotificationPreference.objects.create(user=other_member, email_frequency="immediate", delivery={"direct": "bell"})
+    with django_capture_on_commit_callbacks(execute=True):
+        _write(member, other_member)
+    assert Notification.objects.filter(recipient=other_member, kind="direct").count() == 1
+    assert any(event["type"] == "notification.created" for _, event in broadcasts)  # the bell, live
+    assert mail.outbox == []
+    NotificationPreference.objects.filter(user=other_member).update(email_frequency="daily")
+    assert send_digests.call("daily") == 0 and mail.outbox == []
+    # Back to the default: the digest carries it.
+    NotificationPreference.objects.filter(user=other_member).update(delivery={})
+    assert send_digests.call("daily") == 1 and len(mail.outbox) == 1
+
+
+def test_settings_page_saves_each_kind_and_refuses_unknown_choices(client, member):
+    client.force_login(member)
+    url = reverse("discussions:notification_settings")
+    page = client.get(url).content.decode()
+    assert "Private messages" in page and "Only in the bell" in page
+    response = client.post(
+        url, {"email_frequency": "daily", "new_threads": "on", "delivery_direct": "bell", "delivery_mention": "off"}
+    )
+    assert response.status_code == 302
+    assert NotificationPreference.objects.get(user=member).delivery == {"direct": "bell", "mention": "off"}
+    # A kind not sent keeps its choice; a made-up choice is refused and changes nothing.
+    client.post(url, {"email_frequency": "weekly", "new_threads": "on", "delivery_mention": "email"})
+    assert NotificationPreference.objects.get(user=member).delivery == {"direct": "bell"}
+    response = client.post(url, {"email_frequency": "weekly", "delivery_direct": "loud"})
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    assert NotificationPreference.objects.get(user=member).delivery == {"direct": "bell"}
