@@ -11,7 +11,7 @@
 Starts its own PostgreSQL (``initdb`` into a temporary directory) and Redis on free loopback ports,
 migrates, creates 1,000 members of one private community with a session each, and serves Boost as
 the README's production command does (``uvicorn boost.asgi:application --workers 2 --ws
-websockets-sansio`` on ``boost.settings.production``). Every service is stopped by PID.
+websockets-sansio --ws-per-message-deflate false`` on ``boost.settings.production``). Every service is stopped by PID.
 
 The clients speak ``static/js/discussions/thread.js``'s protocol: on every (re)connect ``resume``
 from the last complete version and resend every unacknowledged post with the same client id; a
@@ -229,7 +229,8 @@ class Server:
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
             [PY, "-m", "uvicorn", "boost.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
-             "--workers", str(self.workers), "--proxy-headers", "--ws", "websockets-sansio",
+             "--workers", str(self.workers), "--proxy-headers", "--ws", "websockets-sansio", "--ws-per-message-deflate",
+             "false",
              "--log-level", "warning", "--no-access-log"],
             cwd=self.root, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip

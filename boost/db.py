@@ -9,7 +9,9 @@ methods (``aget()``, ``acount()`` …) are the same thread hop underneath, so th
 
 Here each call runs on one of ``DATABASE_ASYNC_THREADS`` threads (per server process). Each thread
 keeps its connection between calls (Django connections are per thread): health-checked before
-use (``conn_health_checks``), replaced when a query fails on a dead one, and closed after
+use (``conn_health_checks``) when it has been idle ``DATABASE_ASYNC_HEALTH_CHECK_IDLE`` seconds or
+another thread has found its own connection dead (a busy thread would otherwise pay a ``SELECT 1``
+round trip before every call), replaced when a query fails on a dead one, and closed after
 ``DATABASE_ASYNC_CONN_MAX_AGE`` seconds. SQLite keeps the old behaviour (one thread, a connection
 per call): it serialises writes anyway.
 """
@@ -30,6 +32,7 @@ from django.db import connections
 
 _lock = threading.Lock()
 _executor: ThreadPoolExecutor | None = None
+_deaths = 0  # connections found dead so far: each tells every thread to check its own before use
 
 
 def pooled() -> bool:
@@ -58,15 +61,35 @@ def reset() -> None:
         old.shutdown(wait=False)
 
 
+def _check_connections() -> None:
+    """Before a call: health-check a connection that has sat idle, or that may have died with one
+    another thread found dead (the database restarted)."""
+    idle = float(getattr(settings, "DATABASE_ASYNC_HEALTH_CHECK_IDLE", 1.0))
+    now = time.monotonic()
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None:
+            continue
+        if now - getattr(conn, "_boost_used", 0.0) >= idle or getattr(conn, "_boost_deaths", 0) != _deaths:
+            conn.health_check_done = False
+            conn.close_if_health_check_failed()
+        conn._boost_deaths = _deaths
+
+
 def _tidy_connections() -> None:
     """After a call: keep each usable connection, close dead or old ones."""
+    global _deaths
     max_age = float(getattr(settings, "DATABASE_ASYNC_CONN_MAX_AGE", 300))
     now = time.monotonic()
     for conn in connections.all(initialized_only=True):
         if conn.connection is None:
             continue
-        if conn.in_atomic_block or (conn.errors_occurred and not conn.is_usable()):
+        if conn.in_atomic_block:
             conn.close()
+            continue
+        if conn.errors_occurred and not conn.is_usable():
+            conn.close()
+            with _lock:
+                _deaths += 1
             continue
         raw = conn.connection
         if getattr(conn, "_boost_raw", None) is not raw:
@@ -76,18 +99,16 @@ def _tidy_connections() -> None:
             conn.close()
             continue
         conn.errors_occurred = False
-        # Keep it past CONN_MAX_AGE (0 for the HTTP side), and have Django check it is still alive
-        # before the next call's first query: after a database restart that costs one failed ping,
-        # not one failed action per thread.
+        # Keep it past CONN_MAX_AGE (0 for the HTTP side); _check_connections decides whether the
+        # next call pings it first.
         conn.close_at = None
-        conn.health_check_done = False
+        conn.health_check_done = True
+        conn._boost_used = now
 
 
 class _PooledDatabaseSyncToAsync(SyncToAsync):
     def thread_handler(self, loop, *args: Any, **kwargs: Any) -> Any:
-        for conn in connections.all(initialized_only=True):
-            if conn.connection is not None:
-                conn.close_if_health_check_failed()
+        _check_connections()
         try:
             return super().thread_handler(loop, *args, **kwargs)
         finally:

@@ -17,12 +17,12 @@ Client actions on a thread socket (JSON objects, ``ref`` is echoed back when giv
     {"action": "typing"}   {"action": "read", "id": <id>}   {"action": "ping"}
 
 Frames are read as fast as they arrive: ``ping`` and ``typing`` are answered at once, ``read``
-markers are coalesced (at most one database write per socket per ``DISCUSSIONS_READ_INTERVAL``
-seconds, however many frames), and every other action waits in the socket's own queue for one
-database call at a time. So database work never delays reading the socket (nor its pongs), and a
-slow query holds up only the socket that asked for it. While the database cannot be reached an
-action is answered with an ``unavailable`` error carrying ``"retry": true`` (a post: "not saved,
-will retry"), and the socket stays open.
+markers go to the thread's room (``discussions.hub``), which writes every socket's latest together
+at most once per ``DISCUSSIONS_READ_INTERVAL`` seconds, however many frames, and every other action
+waits in the socket's own queue for one database call at a time. So database work never delays
+reading the socket (nor its pongs), and a slow query holds up only the socket that asked for it.
+While the database cannot be reached an action is answered with an ``unavailable`` error carrying
+``"retry": true`` (a post: "not saved, will retry"), and the socket stays open.
 """
 
 from __future__ import annotations
@@ -140,10 +140,7 @@ class ThreadConsumer(BaseConsumer):
     room: Room | None = None
     actions: asyncio.Queue | None = None
     worker: asyncio.Task | None = None
-    read_task: asyncio.Task | None = None
-    read_wanted: int = 0
-    read_written: int = 0
-    read_at: float = 0.0
+    read_noted: int = 0
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -169,12 +166,6 @@ class ThreadConsumer(BaseConsumer):
     async def disconnect(self, code: int) -> None:
         if self.worker is not None:
             self.worker.cancel()
-        if self.read_task is not None:
-            self.read_task.cancel()
-        if self.read_wanted > self.read_written:
-            # The last read marker of a closing page is worth one write, if it is quick.
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._write_read(self.read_wanted), timeout=5)
         if self.room is not None:
             self.room = None
             await get_hub().leave(self, self.thread_id)
@@ -182,7 +173,7 @@ class ThreadConsumer(BaseConsumer):
 
     @database_sync_to_async
     def _load_thread(self) -> Thread | None:
-        thread = Thread.objects.select_related("community", "page").filter(pk=self.thread_id).first()
+        thread = Thread.objects.select_related("community", "page").by_pk(self.thread_id)
         if thread is None or not can_view_thread(self.user, thread):
             return None
         return thread
@@ -307,7 +298,7 @@ class ThreadConsumer(BaseConsumer):
         if hasattr(self.user, "_sees_all_communities"):
             del self.user._sees_all_communities
         with remembered_memberships():
-            thread = Thread.objects.select_related("community", "page").filter(pk=self.thread_id).first()
+            thread = Thread.objects.select_related("community", "page").by_pk(self.thread_id)
             if thread is None or not self.user.is_active or not can_view_thread(self.user, thread):
                 return _REVOKED
             return handler(thread, data)
@@ -382,48 +373,15 @@ class ThreadConsumer(BaseConsumer):
 
     # --- read markers ----------------------------------------------------------------------
     async def _note_read(self, data: dict[str, Any]) -> None:
-        """Remember how far the person has read; write it at most once per interval."""
+        """Hand how far the person has read to the room, which writes everyone's together."""
         up_to = data.get("id")
         if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
             await self.send_error("invalid", "read needs a message id.", data.get("ref"))
             return
-        if up_to <= max(self.read_wanted, self.read_written):
+        if up_to <= self.read_noted or self.room is None:
             return
-        self.read_wanted = up_to
-        if self.read_task is None or self.read_task.done():
-            self.read_task = asyncio.create_task(self._flush_reads())
-
-    async def _flush_reads(self) -> None:
-        interval = float(getattr(settings, "DISCUSSIONS_READ_INTERVAL", 5.0))
-        while self.read_wanted > self.read_written:
-            wait = self.read_at + interval - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self.read_at = time.monotonic()
-            try:
-                await self._write_read(self.read_wanted)
-            except DATABASE_DOWN:
-                logger.warning("read marker not saved: database unavailable; will retry")
-
-    async def _write_read(self, up_to: int) -> None:
-        # Usually one UPDATE: moving a marker on reveals nothing, so it skips the per-action rights
-        # check (the room re-checks everyone every few seconds). The first marker of a thread
-        # takes the full path.
-        if not await self._advance_read(up_to):
-            reply = await self._run(self._do_read, {"id": up_to})
-            if reply is _REVOKED:
-                await self.revoke()
-        self.read_written = max(self.read_written, up_to)
-
-    @database_sync_to_async
-    def _advance_read(self, up_to: int) -> bool:
-        return services.advance_read_marker(user_id=self.user_id, thread_id=self.thread_id, up_to_id=up_to)
-
-    def _do_read(self, thread: Thread, data: dict[str, Any]) -> None:
-        if not isinstance(data.get("id"), int):
-            raise DiscussionError("read needs a message id.", "invalid")
-        services.mark_read(user=self.user, thread=thread, up_to_id=data["id"])
-        return None
+        self.read_noted = up_to
+        self.room.note_read(self.user_id, up_to)
 
     def _do_whoami(self, thread: Thread, data: dict[str, Any]) -> dict[str, Any]:
         return {"type": "whoami", "user_id": self.user_id, "moderator": can_moderate_thread(self.user, thread)}

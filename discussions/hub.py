@@ -12,6 +12,7 @@ thread's ``version`` and every version bump is broadcast. A room that sees a gap
 sockets; clients apply updates by message id and version, so a repeat is harmless.
 
 Presence is kept per room and shared between processes with small ``presence.sync`` messages.
+Read markers are gathered per room too: every socket's latest ``read`` in one write a few seconds.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from boost.db import database_sync_to_async
 
@@ -54,7 +56,7 @@ def _setting(name: str, default: float) -> float:
 def _thread_version(thread_id: int) -> int | None:
     from discussions.models import Thread
 
-    return Thread.objects.filter(pk=thread_id).values_list("version", flat=True).first()
+    return next(iter(Thread.objects.filter(pk=thread_id).values_list("version", flat=True)[:1]), None)
 
 
 @database_sync_to_async
@@ -62,7 +64,7 @@ def _changes_since(thread_id: int, since: int) -> tuple[int, list[dict]]:
     from discussions import events
     from discussions.models import Message, Thread
 
-    version = Thread.objects.filter(pk=thread_id).values_list("version", flat=True).first() or 0
+    version = next(iter(Thread.objects.filter(pk=thread_id).values_list("version", flat=True)[:1]), 0)
     changed = list(
         Message.objects.filter(thread_id=thread_id, version__gt=since, version__lte=version)
         .exclude(state__in=[Message.State.HELD, Message.State.REJECTED])
@@ -74,17 +76,28 @@ def _changes_since(thread_id: int, since: int) -> tuple[int, list[dict]]:
 
 
 @database_sync_to_async
+def _advance_read_markers(thread_id: int, up_to: dict[int, int]) -> int:
+    from discussions import services
+
+    return services.advance_read_markers(thread_id=thread_id, up_to=up_to)
+
+
+@database_sync_to_async
 def _users_allowed(thread_id: int, user_ids: set[int]) -> set[int]:
     from django.contrib.auth import get_user_model
 
+    from communities.permissions import remember_access, remembered_memberships
     from discussions.models import Thread
     from discussions.permissions import can_view_thread
 
-    thread = Thread.objects.select_related("community", "page").filter(pk=thread_id).first()
+    thread = Thread.objects.select_related("community", "page").by_pk(thread_id)
     if thread is None:
         return set()
-    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
-    return {user.pk for user in users if can_view_thread(user, thread)}
+    users = list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
+    with remembered_memberships():
+        if thread.community is not None:
+            remember_access(users, thread.community)
+        return {user.pk for user in users if can_view_thread(user, thread)}
 
 
 class Room:
@@ -103,6 +116,9 @@ class Room:
         self.presence_dirty = asyncio.Event()
         self.sync_due = False  # this process's people changed since it last told the others
         self.tasks: list[asyncio.Task] = []
+        self.reads: dict[int, int] = {}  # person -> furthest message read, not yet written
+        self.read_task: asyncio.Task | None = None
+        self.read_at = 0.0
 
     # --- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
@@ -113,11 +129,16 @@ class Room:
         ]
 
     async def stop(self) -> None:
-        for task in self.tasks:
+        tasks = [*self.tasks, *([self.read_task] if self.read_task else [])]
+        for task in tasks:
             task.cancel()
-        for task in self.tasks:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        if self.reads:
+            # The last pages closing: their read markers are worth one write, if it is quick.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.write_reads(), timeout=5)
         if self.channel is not None:
             with contextlib.suppress(Exception):
                 await self._group_send({"type": "presence.sync", "hub": self.hub.id, "users": []})
@@ -215,6 +236,38 @@ class Room:
         for consumer in checked:
             if consumer.user_id not in allowed and consumer in self.consumers:
                 await consumer.revoke()
+
+    # --- read markers ----------------------------------------------------------------------
+    def note_read(self, user_id: int, up_to: int) -> None:
+        """Remember how far someone has read; the room writes everyone's at most once an interval
+        (``DISCUSSIONS_READ_INTERVAL``): a thousand people reading along cost one write, not a
+        thousand, and no socket waits for it."""
+        if up_to > self.reads.get(user_id, 0):
+            self.reads[user_id] = up_to
+        if self.read_task is None or self.read_task.done():
+            self.read_task = asyncio.create_task(self._flush_reads())
+
+    async def _flush_reads(self) -> None:
+        interval = _setting("DISCUSSIONS_READ_INTERVAL", 5.0)
+        while self.reads:
+            wait = self.read_at + interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self.read_at = time.monotonic()
+            await self.write_reads()
+
+    async def write_reads(self) -> None:
+        batch, self.reads = self.reads, {}
+        try:
+            await _advance_read_markers(self.thread_id, batch)
+        except (OperationalError, InterfaceError) as error:
+            # The database is away: keep them for the next interval (newer reads win).
+            for user_id, up_to in batch.items():
+                if up_to > self.reads.get(user_id, 0):
+                    self.reads[user_id] = up_to
+            _warn(error, "read markers for %s not saved; will retry", self.group)
+        except Exception:
+            logger.exception("read markers for %s not saved", self.group)
 
     # --- events ------------------------------------------------------------------------
     def _note_version(self, version: int | None) -> None:

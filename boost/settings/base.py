@@ -143,6 +143,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # connection (boost/db.py); HTTP requests open one per request (CONN_MAX_AGE, 0 under ASGI).
 DATABASE_ASYNC_THREADS = env("DATABASE_ASYNC_THREADS", 8, cast=int)
 DATABASE_ASYNC_CONN_MAX_AGE = env("DATABASE_ASYNC_CONN_MAX_AGE", 300, cast=int)
+DATABASE_ASYNC_HEALTH_CHECK_IDLE = env("DATABASE_ASYNC_HEALTH_CHECK_IDLE", 1.0, cast=float)
 
 # --- Cache, channel layer, tasks --------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")

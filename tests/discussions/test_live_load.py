@@ -16,6 +16,7 @@ from discussions import hub as hub_module
 from discussions import services
 from discussions.models import Message, ReadMarker
 from discussions.routing import websocket_urlpatterns
+from tests.conftest import user_with_role
 from tests.factories.discussions import cid, join, make_community, make_thread
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -89,28 +90,26 @@ async def test_a_rights_recheck_never_revokes_a_socket_that_joined_during_it(mon
     assert not late.revoked
 
 
+@pytest.fixture
+def read_writes(monkeypatch) -> list[dict[int, int]]:
+    """Every batch of read markers the rooms write (person -> furthest message read)."""
+    writes: list[dict[int, int]] = []
+    real = services.advance_read_markers
+
+    def counting(*, thread_id, up_to):
+        writes.append(dict(up_to))
+        return real(thread_id=thread_id, up_to=up_to)
+
+    monkeypatch.setattr(services, "advance_read_markers", counting)
+    return writes
+
+
 async def test_a_read_frame_flood_costs_one_write_per_interval_and_pings_stay_prompt(
-    room, member, settings, monkeypatch
+    room, member, settings, read_writes
 ):
     settings.DISCUSSIONS_READ_INTERVAL = 0.5
     _, thread = room
     first = await database_sync_to_async(lambda: Message.objects.filter(thread=thread).first().pk)()
-    writes: list[int] = []
-    real_mark_read = services.mark_read
-    real_advance = services.advance_read_marker
-
-    def counting_mark_read(*, user, thread, up_to_id):
-        writes.append(up_to_id)
-        return real_mark_read(user=user, thread=thread, up_to_id=up_to_id)
-
-    def counting_advance(*, user_id, thread_id, up_to_id):
-        advanced = real_advance(user_id=user_id, thread_id=thread_id, up_to_id=up_to_id)
-        if advanced:
-            writes.append(up_to_id)
-        return advanced
-
-    monkeypatch.setattr(services, "mark_read", counting_mark_read)
-    monkeypatch.setattr(services, "advance_read_marker", counting_advance)
     alice = await connect(member, thread.pk)
     for n in range(300):
         await alice.send_json_to({"action": "read", "id": first + n})
@@ -118,14 +117,42 @@ async def test_a_read_frame_flood_costs_one_write_per_interval_and_pings_stay_pr
     pong = await next_of(alice, "pong")
     assert pong["ref"] == "after-flood"
     for _ in range(50):
-        if writes and writes[-1] == first + 299:
+        if read_writes and read_writes[-1] == {member.pk: first + 299}:
             break
         await asyncio.sleep(0.1)
-    assert writes[-1] == first + 299
-    assert len(writes) <= 3  # the first at once, the rest coalesced into one per interval
+    assert read_writes[-1] == {member.pk: first + 299}
+    assert len(read_writes) <= 3  # the first at once, the rest coalesced into one per interval
     marker = await database_sync_to_async(lambda: ReadMarker.objects.get(user=member, thread=thread).last_read_id)()
     assert marker == first + 299
     await alice.disconnect()
+
+
+async def test_a_room_writes_everyone_s_read_markers_together_and_never_back(
+    room, member, other_member, settings, read_writes
+):
+    """A crowd reading along: each person's latest read goes into the room's one write an interval."""
+    settings.DISCUSSIONS_READ_INTERVAL = 2.0
+    _, thread = room
+    first = await database_sync_to_async(lambda: Message.objects.filter(thread=thread).first().pk)()
+    await database_sync_to_async(ReadMarker.objects.create)(user=member, thread=thread, last_read_id=first + 50)
+    alice = await connect(member, thread.pk)
+    bob = await connect(other_member, thread.pk)
+    await alice.send_json_to({"action": "read", "id": first})  # starts the first (immediate) write
+    await asyncio.sleep(0.1)
+    for n in range(1, 40):
+        await alice.send_json_to({"action": "read", "id": first + n})
+        await bob.send_json_to({"action": "read", "id": first + n})
+    for _ in range(50):
+        if len(read_writes) >= 2:
+            break
+        await asyncio.sleep(0.1)
+    assert read_writes == [{member.pk: first}, {member.pk: first + 39, other_member.pk: first + 39}]
+    markers = await database_sync_to_async(
+        lambda: dict(ReadMarker.objects.filter(thread=thread).values_list("user_id", "last_read_id"))
+    )()
+    assert markers == {member.pk: first + 50, other_member.pk: first + 39}  # never moved back; created
+    await alice.disconnect()
+    await bob.disconnect()
 
 
 async def test_a_post_while_the_database_is_down_gets_a_retry_error_and_the_socket_stays(room, member, monkeypatch):
@@ -180,3 +207,17 @@ async def test_a_slow_action_holds_up_only_its_own_socket(room, member, other_me
     await next_of(alice, "error")  # message 1 is not hers (or does not exist): refused, socket open
     await alice.disconnect()
     await bob.disconnect()
+
+
+def test_a_rights_recheck_reads_a_crowd_in_a_few_queries(room, curator, django_assert_max_num_queries):
+    """The room re-checks everyone viewing a thread every few seconds: a constant number of queries,
+    not two a person (a thousand viewers made it thousands of queries, delaying gap repairs)."""
+    community, thread = room
+    members = [user_with_role("Member") for _ in range(12)]
+    for person in members:
+        join(person, community)
+    outsider = user_with_role("Member")
+    asked = {person.pk for person in members} | {curator.pk, outsider.pk}
+    with django_assert_max_num_queries(4):  # thread, people, memberships, overseer roles
+        allowed = hub_module._users_allowed.__wrapped__(thread.pk, asked)
+    assert allowed == {person.pk for person in members} | {curator.pk}
