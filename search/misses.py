@@ -27,7 +27,9 @@ _SEPARATORS = re.compile(r"[\s\-./()+]")
 
 
 def normalised(text: str) -> str:
-    return " ".join(text.lower().split())[:MAX_CHARS]
+    # Control characters (a NUL byte, which PostgreSQL refuses in text) are dropped, not stored.
+    printable = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+    return " ".join(printable.lower().split())[:MAX_CHARS]
 
 
 def looks_personal(text: str) -> bool:
@@ -43,14 +45,17 @@ def record(query, results) -> None:
         return
     today = timezone.localdate()
     try:
-        if SearchMiss.objects.filter(day=today, text=text).update(times=F("times") + 1):
-            return
-        try:
-            with transaction.atomic():
-                SearchMiss.objects.create(day=today, text=text)
-        except IntegrityError:  # another request created today's row first
-            SearchMiss.objects.filter(day=today, text=text).update(times=F("times") + 1)
-            return
-        SearchMiss.objects.filter(day__lt=today - timedelta(days=settings.SEARCH_MISS_RETENTION_DAYS)).delete()
+        # A savepoint of its own: if the count cannot be written, the search's request (inside a
+        # transaction under ATOMIC_REQUESTS or a test) carries on as if nothing had been tried.
+        with transaction.atomic():
+            if SearchMiss.objects.filter(day=today, text=text).update(times=F("times") + 1):
+                return
+            try:
+                with transaction.atomic():
+                    SearchMiss.objects.create(day=today, text=text)
+            except IntegrityError:  # another request created today's row first
+                SearchMiss.objects.filter(day=today, text=text).update(times=F("times") + 1)
+                return
+            SearchMiss.objects.filter(day__lt=today - timedelta(days=settings.SEARCH_MISS_RETENTION_DAYS)).delete()
     except DatabaseError:
         logger.warning("could not record a search that found nothing", exc_info=True)

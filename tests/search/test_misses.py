@@ -63,3 +63,18 @@ def test_leaders_see_frequent_misses_only(client, leader):
     SearchMiss.objects.create(day=today, text="anything", times=3)
     html = client.get("/analytics/").content.decode()
     assert f"{SUPPRESSED} searches found nothing" in html
+
+
+def test_control_characters_are_dropped_and_a_failed_write_changes_nothing_else(client, corpus, monkeypatch):
+    client.get(URL, {"q": "\x00 zzqx\x07 words"})
+    assert list(SearchMiss.objects.values_list("text", flat=True)) == ["zzqx words"]
+
+    def broken(*args, **kwargs):
+        from django.db import DatabaseError
+
+        raise DatabaseError("the log is unavailable")
+
+    monkeypatch.setattr(SearchMiss.objects, "create", broken)
+    response = client.get(URL, {"q": "qqzz other words"})
+    assert response.status_code == 200 and "qqzz other words" in response.content.decode()
+    assert SearchMiss.objects.count() == 1
