@@ -94,8 +94,10 @@ class BaseConsumer(AsyncWebsocketConsumer):
         return encode(event)
 
     async def send_frame(self, text: str) -> None:
+        # Straight to the server's send: a room sends each frame to every socket, so the two
+        # wrappers Channels puts between (building the same message each) add up.
         try:
-            await self.send(text_data=text)
+            await self.base_send({"type": "websocket.send", "text": text})
         except Exception:  # noqa: BLE001 - the socket went away mid-fan-out; disconnect() tidies up
             return
 
