@@ -694,16 +694,31 @@ def messages_since(*, user, thread_id: int, since_version: Any, limit: int = 500
     thread = Thread.objects.select_related("community", "page").by_pk(thread_id)
     if thread is None or not can_view_thread(user, thread):
         raise DiscussionError("That discussion does not exist.", "not_found")
-    changed = list(
-        Message.objects.filter(thread_id=thread_id, version__gt=since_version)
+    changed, complete = changed_messages(thread_id, since_version, thread.version, limit)
+    counts = events.reaction_counts([message.pk for message in changed]) if changed else {}
+    return [events.message_payload(message, counts.get(message.pk, {})) for message in changed], complete
+
+
+def changed_messages(thread_id: int, since: int, version: int, limit: int) -> tuple[list[Message], bool]:
+    """A thread's messages changed after version ``since`` up to ``version`` (the thread's), with
+    their people, oldest first: at most ``limit``, and whether that is all of them.
+
+    A socket resuming is usually up to date or nearly (a crowd arriving at once, a reconnect): then
+    nothing is read, or the few versions in between are read unordered and sorted here. Django
+    matches an ORDER BY against every selected column, hashing each (about 80 with the people),
+    which was a fifth of the server's time while a thousand sockets connected.
+    """
+    if since >= version:
+        return [], True
+    rows = (
+        Message.objects.filter(thread_id=thread_id, version__gt=since, version__lte=version)
         .exclude(state__in=[Message.State.HELD, Message.State.REJECTED])
         .with_people()
-        .order_by("version")[: limit + 1]
     )
-    complete = len(changed) <= limit
-    changed = changed[:limit]
-    counts = events.reaction_counts([message.pk for message in changed])
-    return [events.message_payload(message, counts.get(message.pk, {})) for message in changed], complete
+    if version - since <= limit:  # versions are unique in a thread: no more rows than that
+        return sorted(rows.order_by(), key=lambda message: message.version), True
+    changed = list(rows.order_by("version")[: limit + 1])
+    return changed[:limit], len(changed) <= limit
 
 
 def mark_notifications_read(*, user, ids: list[int] | None = None) -> int:
