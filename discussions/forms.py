@@ -72,7 +72,6 @@ class NotificationSettingsForm(BoostForm):
         choices=EmailFrequency.choices,
         widget=forms.RadioSelect,
     )
-    new_threads = forms.BooleanField(label="Tell me about new discussions in communities I belong to", required=False)
     messages_from = forms.ChoiceField(
         label="Who may send you private messages?",
         help_text="People you already have a conversation with can still reply in it, unless you block them.",
