@@ -176,3 +176,24 @@ def test_send_uses_the_same_rule_as_the_picker(member, circle):
     NotificationPreference.objects.create(user=ann, messages_from=MessagesFrom.NOBODY)
     assert not conversations.may_message(member, ann)
     assert conversations.pick_candidates(member, "zephyr ann") == []
+
+
+def test_a_block_in_a_group_stops_both_writing_there_and_the_others_carry_on(member, circle):
+    """The decided group-block rule: once Ann blocks Bea, neither writes in a group they share
+    (nothing of Bea reaches Ann there, nor of Ann reaches Bea), the sender carries on, and Bea can
+    start no new conversation that includes Ann."""
+    from discussions.services import DiscussionError, post_message
+
+    _community, ann, bea = circle
+    group = conversations.start_conversation(
+        sender=member, recipient_ids=[ann.pk, bea.pk], body="Welcome, both", client_id=cid()
+    )
+    Block.objects.create(blocker=ann, blocked=bea)
+    for person in (ann, bea):
+        with pytest.raises(DiscussionError) as refused:
+            post_message(author=person, thread_id=group.pk, body="Hello?", client_id=cid())
+        assert refused.value.code == "forbidden"
+    assert post_message(author=member, thread_id=group.pk, body="Still here", client_id=cid()).created
+    with pytest.raises(DiscussionError) as refused:
+        conversations.start_conversation(sender=bea, recipient_ids=[ann.pk, member.pk], body="Hi", client_id=cid())
+    assert refused.value.message == conversations.NOBODY
