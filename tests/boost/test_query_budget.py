@@ -33,7 +33,7 @@ BUDGET = {
     "priority": (14, 19),
     "search": (2, 7),
     "thread": (7, 16),
-    "dashboard": (None, 19),
+    "dashboard": (None, 20),  # the feed reads the followed pages' ids first (people.feed.events_for)
     "profile": (None, 14),
 }
 
