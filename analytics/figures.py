@@ -215,7 +215,9 @@ def community_activity(scope: Scope) -> Figure:
     communities = CommunityPage.objects.visible_to(scope.viewer)
     if scope.community is not None:
         communities = communities.filter(pk=scope.community.pk)
-    counts, not_counted = rollup.activity(scope.start, scope.end)
+    counts, not_counted = rollup.activity(
+        scope.start, scope.end, scope.community.pk if scope.community is not None else None
+    )
     events = dict(
         Event.objects.filter(starts_at__gte=scope.start_at, starts_at__lt=scope.end_at)
         .values_list("community_id")

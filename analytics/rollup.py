@@ -91,21 +91,20 @@ def _queue_backfill() -> bool:
     return backfill_activity.enqueue().status == TaskResultStatus.SUCCESSFUL
 
 
-def activity(start: date, end: date) -> tuple[dict[int, dict[str, int]], int]:
-    """{community id: {"messages": n, "threads": n}} for ``start`` to ``end`` inclusive, with today
-    live; and how many finished days in the range are not rolled up yet (so not counted)."""
+def activity(start: date, end: date, community_id: int | None = None) -> tuple[dict[int, dict[str, int]], int]:
+    """{community id: {"messages": n, "threads": n}} for ``start`` to ``end`` inclusive (one
+    community's only, when given), with today live; and how many finished days in the range are
+    not rolled up yet (so not counted)."""
     _, left = roll_up(start, end, limit=settings.ANALYTICS_ROLLUP_REQUEST_DAYS)
     if left and _queue_backfill():
         left = 0
     totals: dict[int, dict[str, int]] = defaultdict(lambda: {"messages": 0, "threads": 0})
     finished = min(end, timezone.localdate() - timedelta(days=1))
     if finished >= start:
-        rows = (
-            CommunityDay.objects.filter(day__gte=start, day__lte=finished)
-            .values_list("community_id")
-            .annotate(messages=Sum("messages"), threads=Sum("threads"))
-            .order_by()
-        )
+        days = CommunityDay.objects.filter(day__gte=start, day__lte=finished)
+        if community_id is not None:
+            days = days.filter(community_id=community_id)
+        rows = days.values_list("community_id").annotate(messages=Sum("messages"), threads=Sum("threads")).order_by()
         for community, messages, threads in rows:
             totals[community]["messages"] += messages
             totals[community]["threads"] += threads

@@ -53,7 +53,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analytics/dashboard.html",
-        {"form": form, "scope": scope, "figures": figures, "query": query},
+        {
+            "form": form,
+            "scope": scope,
+            "figures": figures,
+            "query": query,
+            "cache_minutes": -(-analytics_cache.seconds() // 60),
+        },
         status=200 if scope else 400,
     )
 
