@@ -262,10 +262,12 @@ def community_activity(scope: Scope) -> Figure:
 
 
 def _stories(scope: Scope):
-    stories = visible_pages(ProjectPage.objects.all(), scope.viewer)
-    if scope.community is not None:
-        stories = stories.filter(communities=scope.community)
-    return stories
+    if "stories" not in scope.memo:  # what the viewer may see is worked out once (a few queries)
+        stories = visible_pages(ProjectPage.objects.all(), scope.viewer)
+        if scope.community is not None:
+            stories = stories.filter(communities=scope.community)
+        scope.memo["stories"] = stories
+    return scope.memo["stories"]
 
 
 def stories_by_stage(scope: Scope) -> Figure:

@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=50)
     parser.add_argument("--measures-each", type=int, default=4)
     parser.add_argument("--use-configured-db", action="store_true")
+    parser.add_argument("--seed-only", action="store_true", help="seed, measure nothing (then run with --reuse)")
     parser.add_argument(
         "--reuse", action="store_true", help="measure the data an earlier run seeded in the same database"
     )
@@ -51,6 +52,8 @@ def main() -> None:
         priority, leader = seed_projects(args.projects, args.measures_each)
         seed_community(args.members, args.communities, args.messages)
         print(f"Seeded in {time.perf_counter() - started:.0f}s")
+        if args.seed_only:
+            return
     measure(args.runs, priority, leader)
 
 
