@@ -104,6 +104,9 @@ def render_svg(
                 f"{escape(line)}</tspan>"
                 for i, line in enumerate(label["lines"])
             )
+            if label.get("leader"):
+                x1, y1, x2, y2 = (_num(v) for v in label["leader"])
+                out.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#4c6272" stroke-width="1"/>')
             out.append(f'<text font-family="{FONT}" font-size="{FONT_SIZE}" fill="#212b32">{lines}</text>')
     out.append(_markers(layout, annotations))
     out.append("</svg>")

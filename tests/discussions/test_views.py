@@ -205,9 +205,11 @@ def test_notifications_page_and_settings(client, member, thread):
     assert "replied to your discussion" in client.get(reverse("discussions:notifications")).content.decode()
     client.post(reverse("discussions:notifications"))
     assert not Notification.objects.unread().filter(recipient=member).exists()
-    client.post(reverse("discussions:notification_settings"), {"email_frequency": "weekly", "new_threads": ""})
+    client.post(
+        reverse("discussions:notification_settings"), {"email_frequency": "weekly", "delivery_new_thread": "off"}
+    )
     preference = NotificationPreference.objects.get(user=member)
-    assert preference.email_frequency == "weekly" and not preference.new_threads
+    assert preference.email_frequency == "weekly" and preference.delivery == {"new_thread": "off"}
 
 
 def test_unsubscribe_link(client, member):
