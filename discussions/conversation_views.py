@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from boost.converters import parse_id
 from discussions import conversations
+from discussions.bell import forget_bell_counts
 from discussions.forms import BlockForm, ConversationForm, PeoplePickerForm, new_client_id
 from discussions.models import Block, Notification, Thread
 from discussions.permissions import is_participant
@@ -44,6 +45,7 @@ def direct_page_context(request: HttpRequest, thread: Thread) -> dict:
         Notification.objects.filter(
             recipient=user, thread=thread, kind=Notification.Kind.DIRECT, read_at__isnull=True
         ).update(read_at=_now())
+        forget_bell_counts(user)
         blocked = set(Block.objects.filter(blocker=user, blocked__in=others).values_list("blocked_id", flat=True))
         oversight = False
     else:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from boost import ratelimit
 from communities.models import CommunityPage, Membership
 from discussions import events
+from discussions.bell import forget_bell_counts
 from discussions.models import (
     DiscussionSettings,
     Flag,
@@ -704,6 +705,7 @@ def mark_notifications_read(*, user, ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    forget_bell_counts(user)
     return qs.update(read_at=timezone.now())
 
 
