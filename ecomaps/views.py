@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -220,10 +221,8 @@ def _drawn_entry(note: Annotation, stations: dict, journey_key: dict, link_keys:
     return {"link_from": source, "link_to": target}
 
 
-def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
-    ecomap, access = _map(request, map_id)
-    content = _content(ecomap, request.user, request)
-    view = "list" if request.GET.get("view") == "list" else "map"
+def _annotation_form(access: MapAccess, content: dict) -> AnnotationForm | None:
+    """The "add an annotation" form, whose "Pinned to" lists every station, step and link."""
     targets = [(f"station:{row['station'].key}", f"Station: {row['station'].name}") for row in content["stations"]]
     for row in content["journeys"]:
         for step in row["steps"][:-1]:
@@ -234,6 +233,13 @@ def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
                 )
             )
     targets += [(f"link:{r['link'].pk}", f"Link: {r['link']}") for r in content["links"]]
+    return AnnotationForm(prefix="note", targets=targets) if access.can_contribute and targets else None
+
+
+def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, access = _map(request, map_id)
+    content = _content(ecomap, request.user, request)
+    view = "list" if request.GET.get("view") == "list" else "map"
     return render(
         request,
         "ecomaps/map.html",
@@ -246,11 +252,55 @@ def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
             "journey_form": JourneyForm(prefix="journey") if access.can_edit else None,
             "link_form": LinkForm(prefix="link") if access.can_edit else None,
             "nudge_form": NudgeForm(prefix="nudge") if access.can_edit else None,
-            "annotation_form": AnnotationForm(prefix="note", targets=targets)
-            if access.can_contribute and targets
-            else None,
+            "annotation_form": _annotation_form(access, content),
             **content,
         },
+    )
+
+
+def entries(request: HttpRequest, map_id: int) -> JsonResponse:
+    """The text alternative's entries a workshop change named (``?journey=<key>&station=<key>``,
+    ``links=1``), as this viewer may see them, for ``ecomap-live.js`` to patch the page with (see
+    ``ecomaps.patch``); with the counts and the annotation form's "Pinned to" list, which every
+    change may alter. A requested entry that is gone is simply absent. Outsiders get 404."""
+    ecomap, access = _map(request, map_id)
+    content = _content(ecomap, request.user, request)
+    context = {"ecomap": ecomap, "access": access, "request": request, **content}
+    wanted_journeys = set(request.GET.getlist("journey")[:100])
+    wanted_stations = set(request.GET.getlist("station")[:100])
+
+    def pieces(rows, wanted, key_of, template):
+        found, after = [], ""
+        for row in rows:
+            key = key_of(row)
+            if key in wanted:
+                html = render_to_string(template, {**context, "row": row}, request=request)
+                found.append({"key": key, "after": after, "html": html})
+            after = key
+        return found
+
+    form = _annotation_form(access, content)
+    return JsonResponse(
+        {
+            "version": ecomap.version,
+            "counts": render_to_string("ecomaps/includes/counts.html", context, request=request),
+            "journeys": pieces(
+                content["journeys"],
+                wanted_journeys,
+                lambda row: row["journey"].key,
+                "ecomaps/includes/journey_text.html",
+            ),
+            "stations": pieces(
+                content["stations"],
+                wanted_stations,
+                lambda row: row["station"].key,
+                "ecomaps/includes/station_row.html",
+            ),
+            "links": render_to_string("ecomaps/includes/links.html", context, request=request)
+            if request.GET.get("links")
+            else None,
+            "target": str(form["target"]) if form is not None else None,
+        }
     )
 
 
