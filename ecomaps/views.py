@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections import defaultdict
 
 from django.contrib import messages
@@ -16,9 +17,11 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -206,6 +209,7 @@ def _content(ecomap: EcoMap, user, request: HttpRequest | None = None) -> dict:
         "journeys": journey_rows,
         "stations": station_rows,
         "links": link_rows,
+        "notes": notes,
         "annotation_count": len(notes),
         "lived_experience_count": sum(1 for n in notes if n.lived_experience),
     }
@@ -236,6 +240,38 @@ def _annotation_form(access: MapAccess, content: dict) -> AnnotationForm | None:
     return AnnotationForm(prefix="note", targets=targets) if access.can_contribute and targets else None
 
 
+# The text alternative is kept rendered per map version and editing rights (every change to what
+# it shows goes through services.redraw, which bumps the version). What differs between viewers of
+# one version stays out of the kept copy: each annotation (endorsements, the viewer's own
+# endorsement, write-ups they may see, the buttons their rights give) is a slot filled per request,
+# and CSRF tokens are a placeholder replaced by the viewer's own.
+TEXT_CACHE_SECONDS = 24 * 3600
+_CSRF_SLOT = "ecomap-csrf-slot"
+_NOTE_SLOT = re.compile(r"<!--ecomap-note:(\d+):([01])-->")
+
+
+def _text(ecomap: EcoMap, access: MapAccess, content: dict, request: HttpRequest) -> str:
+    # The time of the last change as well: a map restored from a backup may repeat a pk and version.
+    key = f"ecomaps:text:{ecomap.pk}:{ecomap.version}:{ecomap.updated_at.timestamp()}:{int(access.can_edit)}"
+    kept = cache.get(key)
+    if kept is None:
+        context = {"ecomap": ecomap, "access": access, "note_slots": True, "csrf_token": _CSRF_SLOT, **content}
+        kept = render_to_string("ecomaps/includes/text.html", context)
+        cache.set(key, kept, TEXT_CACHE_SECONDS)
+    notes = {note.pk: note for note in content["notes"]}
+    template = get_template("ecomaps/includes/note.html")
+    shown: dict[tuple[str, str], str] = {}
+
+    def fill(match: re.Match) -> str:
+        if match.groups() not in shown:
+            note = notes.get(int(match[1]))
+            context = {"note": note, "repeated": match[2] == "1", "access": access, "ecomap": ecomap}
+            shown[match.groups()] = template.render(context, request) if note is not None else ""
+        return shown[match.groups()]
+
+    return mark_safe(_NOTE_SLOT.sub(fill, kept.replace(_CSRF_SLOT, get_token(request))))  # noqa: S308 - rendered above
+
+
 def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
     ecomap, access = _map(request, map_id)
     content = _content(ecomap, request.user, request)
@@ -253,6 +289,7 @@ def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
             "link_form": LinkForm(prefix="link") if access.can_edit else None,
             "nudge_form": NudgeForm(prefix="nudge") if access.can_edit else None,
             "annotation_form": _annotation_form(access, content),
+            "text": _text(ecomap, access, content, request),
             **content,
         },
     )
