@@ -139,7 +139,7 @@ def test_the_map_page_runs_a_fixed_number_of_queries(client, world, django_asser
     # Base page: session, user, groups, site, two permission look-ups, profile, unread count (8).
     # The map: map, membership, stations, journeys, stops, links, annotations, my endorsements (8),
     # whatever the size of the map (the groups come with the user: accounts/backends.py).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         assert client.get(reverse("ecomaps:map", args=[ecomap.pk])).status_code == 200
 
 

@@ -149,7 +149,7 @@ def test_feed_first_page_queries_are_constant(client, member, other_member, foll
     # Session, user (with profile and groups), hidden paths (restrictions, communities), the feed
     # query (the follows are sub-queries in it), upcoming events, site root paths, header
     # permissions, the bell: the same at 10 and 200 follows.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("people:feed"))
     assert response.status_code == 200
     assert response.content.decode().count("started a discussion") == feed.PAGE_SIZE
