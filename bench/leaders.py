@@ -31,6 +31,9 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=50)
     parser.add_argument("--measures-each", type=int, default=4)
     parser.add_argument("--use-configured-db", action="store_true")
+    parser.add_argument(
+        "--fresh-rollup", action="store_true", help="with --reuse: forget the activity rollup, as on a new deployment"
+    )
     parser.add_argument("--seed-only", action="store_true", help="seed, measure nothing (then run with --reuse)")
     parser.add_argument(
         "--reuse", action="store_true", help="measure the data an earlier run seeded in the same database"
@@ -44,10 +47,17 @@ def main() -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_ip": "0", "api_token": "0"}
     # As in production, a queued task waits for the worker (here: none) rather than running in the
     # request, so the dashboard's first request shows what a reader waits for before the backfill.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.test.utils import override_settings
+
+    override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}).enable()
     started = time.perf_counter()
     if args.reuse:
         priority, leader = seeded()
+        if args.fresh_rollup:
+            from analytics.models import CommunityDay, RolledUpDay
+
+            CommunityDay.objects.all().delete()
+            RolledUpDay.objects.all().delete()
     else:
         priority, leader = seed_projects(args.projects, args.measures_each)
         seed_community(args.members, args.communities, args.messages)
