@@ -154,3 +154,16 @@ def test_figures_are_kept_briefly_and_recomputed_when_what_they_count_changes(cl
     with CaptureQueriesContext(connection) as uncached:
         client.get(URL)
     assert len(uncached) >= len(first) - 1
+
+
+def test_cached_figures_are_never_shared_with_someone_who_may_see_less(client, leader, curator, member):
+    closed = make_community("Closed Circle", is_private=True)
+    Membership.objects.create(user=member, community=closed, state=Membership.State.ACTIVE)
+    thread = make_thread(member, closed, title="Inside")
+    for _ in range(6):
+        post(member, thread)
+    client.force_login(curator)  # sees every community: its figures are computed and kept first
+    assert "Closed Circle" in client.get(URL).content.decode()
+    client.force_login(leader)
+    assert "Closed Circle" not in client.get(URL).content.decode()
+    assert "Closed Circle" not in client.get(reverse("analytics:figure_csv", args=["activity"])).text
