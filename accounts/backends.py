@@ -1,12 +1,12 @@
 """The sign-in backend: allauth's, loading a signed-in person with what every page reads of them.
 
 Every signed-in page shows the person's name (their profile), asks one permission (the admin link,
-Wagtail's user bar) and, in ``RequireMFAForStaffMiddleware``, whether their role needs a second
-factor. Django's backends spend one query on the user, one on the profile, two on permissions and
-one on the groups; this one reads the user, profile and "needs MFA" together and every permission
-in one query, so a signed-in page starts at two queries (session, user) plus one for permissions.
-The person's groups come with them too, so role checks (curator, leader, restrictions by group)
-cost no query.
+Wagtail's user bar), shows the bell's counts and, in ``RequireMFAForStaffMiddleware``, whether their
+role needs a second factor. Django's backends spend one query on the user, one on the profile, two on
+permissions and one on the groups, and the bell one more; this one reads them all in one query (the
+groups, the permissions and the bell's two counts as subqueries), so a signed-in page starts at two
+queries (session, user). Role checks (curator, leader, restrictions by group) then cost no query.
+A superuser's permissions (all of them) are still read when asked.
 
 Django's and allauth's own backends stay listed after this one (``AUTHENTICATION_BACKENDS``) so
 sessions signed in before it still load; a failed password stops here (``PermissionDenied``), so a
@@ -35,8 +35,22 @@ def _users():
         .annotate(rows=StringAgg(Concat(Cast("pk", CharField()), Value(":"), "name"), delimiter=Value("\n")))
         .values("rows")
     )
+    # "app_label.codename" of every permission they hold, directly or through a group.
+    permissions = (
+        Permission.objects.filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(rows=StringAgg(Concat("content_type__app_label", Value("."), "codename"), delimiter=Value("\n")))
+        .values("rows")
+    )
+    from discussions.bell import bell_count_subqueries
+
     return User._default_manager.select_related("profile", "wagtail_userprofile").annotate(
-        has_mfa_role=Exists(needs_mfa), group_rows=Subquery(groups)
+        has_mfa_role=Exists(needs_mfa),
+        group_rows=Subquery(groups),
+        permission_rows=Subquery(permissions),
+        **bell_count_subqueries(OuterRef("pk")),
     )
 
 
@@ -67,6 +81,9 @@ class AuthenticationBackend(AllauthBackend):
         """The user's own and their groups' permissions, in one query (Django asks two)."""
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
+        loaded = "permission_rows" in user_obj.__dict__ and not user_obj.is_superuser
+        if loaded and not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = set((user_obj.permission_rows or "").splitlines())
         if not hasattr(user_obj, "_perm_cache"):
             permissions = Permission.objects.all()
             if not user_obj.is_superuser:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from accounts.models import Profile, ProfileVisibility
 
 
@@ -32,3 +34,13 @@ def visible_fields(viewer, profile: Profile) -> dict[str, object]:
     if (is_owner or profile.show_avatar) and profile.avatar:
         shown["avatar_url"] = profile.avatar.url
     return shown
+
+
+def visible_profiles(viewer):
+    """Profiles ``viewer`` may see (the owner's visibility; never a hidden or closed account)."""
+    profiles = Profile.objects.filter(user__is_active=True, user__content_hidden=False)
+    if viewer.is_authenticated and viewer.is_active:
+        allowed = Q(visibility__in=[ProfileVisibility.PUBLIC, ProfileVisibility.MEMBERS]) | Q(user=viewer)
+    else:
+        allowed = Q(visibility=ProfileVisibility.PUBLIC)
+    return profiles.filter(allowed)

@@ -10,6 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, Site
 
+from boost.structure import request_site
+
 
 def _safe_reverse(name: str, default: str = "") -> str:
     try:
@@ -68,7 +70,7 @@ def forget_site_links(**kwargs) -> None:
 
 def build_navigation(request: HttpRequest) -> dict[str, Any]:
     """Home plus the home page's children marked "show in menus", then the account links."""
-    site = Site.find_for_request(request)
+    site = request_site(request)
     links = site_links(request, site) if site is not None else {"primary": [], "footer": []}
     primary = []
     for link in links["primary"]:

@@ -86,8 +86,26 @@ class HomePage(BasePage):
         path, a 404). It gives the same answer as the step-by-step walk because no page on the way
         routes differently (a page type that overrides ``route`` ends the shortcut there).
         """
+        from boost.structure import own_copy, remembered
+
         if not path_components:
             return super().route(request, path_components)
+        # The walk is the same for everyone until the content generation moves on (boost.structure);
+        # only walks that reach a page for the whole path are kept, so probing for missing URLs
+        # fills nothing.
+        consumed, target, parent = remembered(
+            ("route", self.pk, tuple(path_components)),
+            lambda: self._walk(path_components),
+            keep=lambda walk: walk[0] == len(path_components),
+        )
+        if not consumed:
+            return super().route(request, path_components)
+        target = own_copy(target)
+        target._cached_parent_obj = own_copy(parent) if parent is not None else self  # as Wagtail's walk does
+        return target.route(request, path_components[consumed:])
+
+    def _walk(self, path_components):
+        """(components consumed, the deepest page reached (specific), its parent or None for this page)."""
         prefixes, url = [], self.url_path
         for component in path_components:
             url = f"{url}{component}/"
@@ -109,10 +127,8 @@ class HomePage(BasePage):
                 break  # the page before routes its own sub-paths: let it
             chain.append(page)
         if not chain:
-            return super().route(request, path_components)
-        target = chain[-1].specific
-        target._cached_parent_obj = chain[-2] if len(chain) > 1 else self  # as Wagtail's walk does
-        return target.route(request, path_components[len(chain) :])
+            return 0, None, None
+        return len(chain), chain[-1].specific, chain[-2] if len(chain) > 1 else None
 
     def get_context(self, request, *args, **kwargs):
         from django.utils.functional import SimpleLazyObject

@@ -334,6 +334,17 @@ def _on_page_signal(sender, **kwargs) -> None:
     content_changed()
 
 
+class _BumpOnCommit:
+    """The on-commit half of :func:`content_changed`; ``done`` once it has run (tests may run
+    on-commit work without committing, and the entry then stays in the connection's list)."""
+
+    done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        bump_generation()
+
+
 def content_changed() -> None:
     """Call when content a reader can see changed.
 
@@ -344,7 +355,16 @@ def content_changed() -> None:
     # Always, even with the page cache off: cached fragments (the home page's sections) are keyed
     # on the generation too.
     bump_generation()
-    transaction.on_commit(bump_generation)
+    transaction.on_commit(_BumpOnCommit())
+
+
+def uncommitted_content_change() -> bool:
+    """Has this thread's open transaction changed content it has not committed yet? What it reads
+    then is its own, not yet anyone else's, so nothing kept per generation may be read or stored."""
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(
+        isinstance(entry[1], _BumpOnCommit) and not entry[1].done for entry in connection.run_on_commit
+    )
 
 
 def connect() -> None:

@@ -24,17 +24,31 @@ def ancestor_paths(page: Page) -> list[str]:
     return [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
 
 
-def page_view_restrictions(page: Page | None) -> list[PageViewRestriction]:
-    """Wagtail view restrictions on ``page`` and its ancestors, read now (one query, two with groups).
+def all_view_restrictions() -> list[PageViewRestriction]:
+    """Every view restriction on the site with its page's path and its groups, read once per content
+    generation (:mod:`boost.structure`: adding, changing or removing one moves the generation on).
+    A site has few; every page's rights check and every listing reads them."""
+    from boost.structure import remembered
 
-    Never cached on the page object: a socket may hold a page for hours while restrictions change.
+    return remembered(
+        ("view-restrictions",),
+        lambda: list(PageViewRestriction.objects.select_related("page").prefetch_related("groups")),
+    )
+
+
+def page_view_restrictions(page: Page | None) -> list[PageViewRestriction]:
+    """Wagtail view restrictions on ``page`` and its ancestors, as they stand now.
+
+    Never cached on the page object: a socket may hold a page for hours while restrictions change;
+    they come from :func:`all_view_restrictions`, current for this content generation.
     No page, no restrictions."""
     if page is None:
         return []
     if page.alias_of_id is not None:
         # An alias shares its source's restrictions; Wagtail's own look-up resolves that.
         return list(page.get_view_restrictions().prefetch_related("groups"))
-    return list(PageViewRestriction.objects.filter(page__path__in=ancestor_paths(page)).prefetch_related("groups"))
+    paths = set(ancestor_paths(page))
+    return [restriction for restriction in all_view_restrictions() if restriction.page.path in paths]
 
 
 def restrictions_allow(user, restrictions: list[PageViewRestriction], request=None) -> bool:
@@ -69,7 +83,9 @@ def _group_ids(user) -> set[int]:
 
 
 def community_of(page: Page):
-    """The community ``page`` sits under (itself if it is one), or None. At most one query."""
+    """The community ``page`` sits under (itself if it is one), or None. At most one query, once per
+    content generation for each place in the tree (:mod:`boost.structure`)."""
+    from boost.structure import own_copy, remembered
     from communities.models import CommunityPage
 
     if page is None:
@@ -81,7 +97,12 @@ def community_of(page: Page):
     memo = page.__dict__.get("_community_of")
     if memo is not None and memo[0] == page.path:
         return memo[1]
-    community = CommunityPage.objects.filter(path__in=ancestor_paths(page)).order_by("depth").last()
+    community = own_copy(
+        remembered(
+            ("community-of", page.path),
+            lambda: CommunityPage.objects.filter(path__in=ancestor_paths(page)).order_by("depth").last(),
+        )
+    )
     page.__dict__["_community_of"] = (page.path, community)
     return community
 
@@ -137,7 +158,7 @@ def _live_page_allows(user, page: Page, request, restrictions, community) -> boo
 
 def hidden_page_paths(user, *, request=None) -> tuple[str, ...]:
     """Tree paths under which ``user`` may see no live page: pages whose view restriction keeps them
-    out, and private communities they may not see. Two or three queries, once per request.
+    out, and private communities they may not see. One query, once per request.
 
     It is :func:`can_view_page`'s rule for live pages, put as paths a queryset can exclude, so a
     listing or a count never holds what the page itself would answer 404 for. (A write-up's own
@@ -150,7 +171,7 @@ def hidden_page_paths(user, *, request=None) -> tuple[str, ...]:
 
     paths = [
         restriction.page.path
-        for restriction in PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+        for restriction in all_view_restrictions()
         if not restrictions_allow(user, [restriction], request)
     ]
     visible = CommunityPage.objects.visible_to(user).values("pk")

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from boost import files, health
+from boost import files, health, structure
 
 
 def _favicon(request):
@@ -55,5 +55,8 @@ urlpatterns = [
 # (FILES_ACCEL). Nothing serves MEDIA_ROOT raw.
 urlpatterns += [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", files.media, name="media"),
-    path("", include(wagtail_urls)),
+    # Wagtail's own URLs, its page view handed the site looked up once per content generation
+    # (boost.structure.serve, same pattern and name).
+    *[pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"],
+    re_path(wagtail_urls.serve_pattern, structure.serve, name="wagtail_serve"),
 ]

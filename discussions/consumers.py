@@ -84,7 +84,28 @@ class BaseConsumer(AsyncWebsocketConsumer):
         self.user_group = events.user_group(self.user_id)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
 
+    async def join_object_group(self, group: str) -> bool:
+        """Open a socket that follows one object's group (a community's list, a map): refuse the
+        signed out (4401) and those :meth:`still_allowed` turns away (4404), else accept and join
+        the person's own group and ``group``; :meth:`disconnect` leaves both. False when refused."""
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or user.is_suspended:
+            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            return False
+        self.user = user
+        self.user_id = user.pk
+        if not await self.still_allowed():
+            await self.close(code=CLOSE_NOT_FOUND)
+            return False
+        await self.accept()
+        await self.join_user_group()
+        self.object_group = group
+        await self.channel_layer.group_add(group, self.channel_name)
+        return True
+
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "object_group", None):
+            await self.channel_layer.group_discard(self.object_group, self.channel_name)
         if getattr(self, "user_group", None):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
@@ -410,25 +431,8 @@ class CommunityConsumer(BaseConsumer):
     """A community's discussion list: live unread counts as threads get new messages."""
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or user.is_suspended:
-            await self.close(code=CLOSE_NOT_SIGNED_IN)
-            return
-        self.user = user
-        self.user_id = user.pk
         self.community_id = int(self.scope["url_route"]["kwargs"]["community_id"])
-        if not await self.still_allowed():
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        await self.accept()
-        await self.join_user_group()
-        self.community_group = events.community_group(self.community_id)
-        await self.channel_layer.group_add(self.community_group, self.channel_name)
-
-    async def disconnect(self, code: int) -> None:
-        if getattr(self, "community_group", None):
-            await self.channel_layer.group_discard(self.community_group, self.channel_name)
-        await super().disconnect(code)
+        await self.join_object_group(events.community_group(self.community_id))
 
     @database_sync_to_async
     def _allowed(self) -> bool:

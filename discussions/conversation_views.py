@@ -19,12 +19,14 @@ from django.views.decorators.http import require_POST
 
 from boost.converters import parse_id
 from discussions import conversations
-from discussions.forms import BlockForm, ConversationForm, new_client_id
+from discussions.bell import forget_bell_counts
+from discussions.forms import BlockForm, ConversationForm, PeoplePickerForm, new_client_id
 from discussions.models import Block, Notification, Thread
 from discussions.permissions import is_participant
 from discussions.services import DiscussionError
 
 INBOX_PAGE_SIZE = 25
+PICKER_RESULTS = 20
 
 
 def direct_page_context(request: HttpRequest, thread: Thread) -> dict:
@@ -43,6 +45,7 @@ def direct_page_context(request: HttpRequest, thread: Thread) -> dict:
         Notification.objects.filter(
             recipient=user, thread=thread, kind=Notification.Kind.DIRECT, read_at__isnull=True
         ).update(read_at=_now())
+        forget_bell_counts(user)
         blocked = set(Block.objects.filter(blocker=user, blocked__in=others).values_list("blocked_id", flat=True))
         oversight = False
     else:
@@ -80,16 +83,43 @@ def _recipient_ids(request: HttpRequest) -> list[int]:
     return [pk or 0 for pk in ids]
 
 
+def _chosen(values: list[int]) -> list[int]:
+    """The people chosen so far, in the order chosen, once each (no zero: nobody to show)."""
+    return list(dict.fromkeys(pk for pk in values if pk))
+
+
+def _pick(request: HttpRequest, ids: list[int]) -> tuple[list[int], PeoplePickerForm, dict]:
+    """The people picker (a GET form): search, then add the ticked results to ``ids``. Adding
+    beyond the size limit is refused with a message and changes nothing."""
+    query = request.GET.get("q", "").strip()[:100]
+    candidates = conversations.pick_candidates(request.user, query, exclude=ids, limit=PICKER_RESULTS + 1)
+    bound = request.method == "GET" and ("q" in request.GET or "add" in request.GET)
+    picker = PeoplePickerForm(request.GET if bound else None, candidates=candidates[:PICKER_RESULTS])
+    if picker.is_bound and picker.is_valid() and picker.cleaned_data["add"]:
+        added = [pk for pk in picker.cleaned_data["add"] if pk not in ids]
+        if len(ids) + len(added) + 1 > conversations.max_participants():
+            picker.add_error(
+                "add",
+                f"A conversation can have at most {conversations.max_participants()} people, you included. "
+                "Remove someone before adding more.",
+            )
+        else:
+            ids = ids + added
+            candidates = [person for person in candidates if person.pk not in added]
+            picker = PeoplePickerForm(initial={"q": query}, candidates=candidates[:PICKER_RESULTS])
+    searched = bool(query) and not picker.errors.get("q")
+    return ids, picker, {"query": query if searched else "", "more": len(candidates) > PICKER_RESULTS}
+
+
 @login_required
 def new_conversation(request: HttpRequest) -> HttpResponse:
-    """Write to one or a few people (``?to=<id>``, repeatable). Whoever cannot be written to, for
-    whatever reason, gets the same answer as nobody at all."""
-    ids = _recipient_ids(request)
-    people = list(
-        get_user_model().objects.filter(pk__in=[pk for pk in ids if pk]).select_related("profile").order_by("pk")
-    )
+    """Write to one or a few people (``?to=<id>``, repeatable), chosen on a profile or with the
+    people picker on this page. Whoever cannot be written to, for whatever reason, gets the same
+    answer as nobody at all, and is never among the picker's results."""
+    from accounts.permissions import can_view_profile
+
+    ids = _recipient_ids(request) if request.method == "POST" else _chosen(_recipient_ids(request))
     form = ConversationForm(request.POST or None, initial={"client_id": new_client_id()})
-    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             thread = conversations.start_conversation(
@@ -103,18 +133,31 @@ def new_conversation(request: HttpRequest) -> HttpResponse:
                            error.message)  # fmt: skip
         else:
             return redirect(reverse("discussions:thread", args=[thread.pk]) + "#reply")
-    if form.errors:
-        status = 400
+    ids, picker, found = _pick(request, ids)
+    people = {
+        person.pk: person
+        for person in get_user_model().objects.filter(pk__in=[pk for pk in ids if pk]).select_related("profile")
+    }
     # Names are shown only for people the sender may see on a profile; the rest stay unnamed, so
-    # the form discloses nothing the send itself would not.
-    from accounts.permissions import can_view_profile
-
-    names = [person.display_name for person in people if can_view_profile(request.user, person.profile)]
+    # the page discloses nothing the send itself would not.
+    chosen = []
+    for pk in _chosen(ids):
+        person = people.get(pk)
+        name = person.display_name if person and can_view_profile(request.user, person.profile) else ""
+        chosen.append({"pk": pk, "name": name, "others": [other for other in _chosen(ids) if other != pk]})
     return render(
         request,
         "discussions/new_conversation.html",
-        {"form": form, "ids": ids, "names": names},
-        status=status,
+        {
+            "form": form,
+            "picker": picker,
+            "ids": ids,
+            "chosen": chosen,
+            "names": [row["name"] for row in chosen if row["name"]],
+            "max_people": conversations.max_participants(),
+            **found,
+        },
+        status=400 if form.errors or picker.errors else 200,
     )
 
 

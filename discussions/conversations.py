@@ -19,9 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import suspended_now
+from accounts.permissions import visible_profiles
 from communities.models import Membership
 from discussions import services
 from discussions.models import (
@@ -33,7 +36,7 @@ from discussions.models import (
     Participant,
     Thread,
 )
-from discussions.permissions import blocks_between, is_participant
+from discussions.permissions import is_participant
 from discussions.services import DiscussionError
 
 NOBODY = "There is nobody with that name you can message."
@@ -49,27 +52,58 @@ def first_contact_limit() -> int:
     return int(getattr(settings, "DIRECT_MESSAGES_FIRST_CONTACT_LIMIT", 10))
 
 
-def _share_a_community(first_id: int, second_id: int) -> bool:
-    mine = Membership.objects.filter(user_id=first_id, state=Membership.State.ACTIVE).values("community_id")
-    return Membership.objects.filter(user_id=second_id, state=Membership.State.ACTIVE, community_id__in=mine).exists()
+def messageable(sender):
+    """The people ``sender`` may start a conversation with, as a queryset of users: active, not
+    suspended, no block either way, and the recipient's ``messages_from`` choice allows the sender
+    (anyone; or people in my communities, the default, when they share an active membership).
+
+    The one rule for sending and for the people picker, so the picker never offers someone a send
+    would refuse, and a refusing person is simply absent, like somebody who does not exist."""
+    blocked = Block.objects.filter(
+        Q(blocker_id=sender.pk, blocked_id=OuterRef("pk")) | Q(blocker_id=OuterRef("pk"), blocked_id=sender.pk)
+    )
+    choice = NotificationPreference.objects.filter(user_id=OuterRef("pk")).values("messages_from")[:1]
+    mine = Membership.objects.filter(user_id=sender.pk, state=Membership.State.ACTIVE).values("community_id")
+    shared = Membership.objects.filter(user_id=OuterRef("pk"), state=Membership.State.ACTIVE, community_id__in=mine)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(pk=sender.pk)
+        .exclude(suspended_now())
+        .exclude(Exists(blocked))
+        .alias(accepts=Coalesce(Subquery(choice), Value(MessagesFrom.COMMUNITIES)))
+        .filter(Q(accepts=MessagesFrom.ANYONE) | Q(Exists(shared), accepts=MessagesFrom.COMMUNITIES))
+    )
 
 
 def may_message(sender, recipient) -> bool:
-    """May ``sender`` start a conversation with ``recipient`` (the recipient's choice, and no block
-    either way)? The answer is for the sender's own use only: callers show :data:`NOBODY` on False."""
-    if recipient is None or recipient.pk == sender.pk or not recipient.is_active or recipient.is_suspended:
+    """May ``sender`` start a conversation with ``recipient``? The answer is for the sender's own
+    use only: callers show :data:`NOBODY` on False."""
+    if recipient is None:
         return False
-    if blocks_between(sender.pk, {recipient.pk}):
-        return False
-    choice = (
-        NotificationPreference.objects.filter(user_id=recipient.pk).values_list("messages_from", flat=True).first()
-        or MessagesFrom.COMMUNITIES
+    return messageable(sender).filter(pk=recipient.pk).exists()
+
+
+def pick_candidates(sender, query: str, *, exclude=(), limit: int = 20) -> list:
+    """People the picker offers for ``query`` (part of a name, or of an organisation its owner
+    shows): only those whose profile ``sender`` may see *and* who accept messages from them, with
+    no block either way. Everyone else is absent, exactly as if they did not exist."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    matches = (
+        Q(profile__display_name__icontains=query)
+        | Q(first_name__icontains=query)
+        | Q(last_name__icontains=query)
+        | Q(profile__organisation__icontains=query, profile__show_organisation=True)
     )
-    if choice == MessagesFrom.NOBODY:
-        return False
-    if choice == MessagesFrom.ANYONE:
-        return True
-    return _share_a_community(sender.pk, recipient.pk)
+    return list(
+        messageable(sender)
+        .filter(matches, pk__in=visible_profiles(sender).values("user_id"))
+        .exclude(pk__in=[pk for pk in exclude if pk])
+        .select_related("profile")
+        .order_by("profile__display_name", "first_name", "last_name", "pk")[:limit]
+    )
 
 
 def _unanswered_started_today(sender) -> int:
@@ -107,8 +141,8 @@ def _recipients(sender, recipient_ids: Any) -> list:
         raise DiscussionError("Choose someone other than yourself to write to.", "invalid")
     if len(wanted) + 1 > max_participants():
         raise DiscussionError(f"A conversation can have at most {max_participants()} people.", "too_many")
-    people = list(get_user_model().objects.filter(pk__in=wanted))
-    if len(people) != len(wanted) or not all(may_message(sender, person) for person in people):
+    people = list(messageable(sender).filter(pk__in=wanted))
+    if len(people) != len(wanted):
         raise DiscussionError(NOBODY, "not_found")
     return people
 

@@ -112,13 +112,20 @@ def _erase_notifications(user, options: ErasureOptions) -> dict[str, int]:
 
 
 def _preference_rows(user) -> list[dict]:
+    from discussions.delivery import CHOOSABLE, Delivery
+
     preference = NotificationPreference.objects.filter(user=user).first()
+    chosen = preference.delivery if preference else {}
+    labels = dict(Delivery.choices)
+    what_reaches_you = {
+        label: labels.get(chosen.get(kind), labels[Delivery.EMAIL]) for kind, label in CHOOSABLE.items()
+    }
     if preference is None:
-        return [{"email_frequency": "A daily digest (the default)", "tell_me_about_new_discussions": True}]
+        return [{"email_frequency": "A daily digest (the default)", "what_reaches_you": what_reaches_you}]
     return [
         {
             "email_frequency": preference.get_email_frequency_display(),
-            "tell_me_about_new_discussions": preference.new_threads,
+            "what_reaches_you": what_reaches_you,
             "private_messages_from": preference.get_messages_from_display(),
         }
     ]

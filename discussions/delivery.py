@@ -1,7 +1,7 @@
 """Per kind of notification, what reaches a person: the bell and email (at their digest frequency,
 the default), the bell only, or nothing. One store: ``NotificationPreference.delivery`` maps a kind
-to its choice; a kind not in it gets the default. New discussions keep their own switch
-(``new_threads``), which already means "nothing" when off.
+to its choice; a kind not in it gets the default. New discussions are one kind among the others
+(their old on/off switch became "nothing" when off: migration 0008).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ CHOOSABLE: dict[str, str] = {
     Notification.Kind.DIRECT: "Private messages",
     Notification.Kind.MENTION: "Someone mentions you",
     Notification.Kind.REPLY: "Replies to discussions you started",
+    Notification.Kind.NEW_THREAD: "New discussions in communities you belong to",
     Notification.Kind.SIGNAL: "New signals on measures of what you follow",
     Notification.Kind.FLAG: "Flagged messages (if you moderate)",
 }

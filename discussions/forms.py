@@ -72,7 +72,6 @@ class NotificationSettingsForm(BoostForm):
         choices=EmailFrequency.choices,
         widget=forms.RadioSelect,
     )
-    new_threads = forms.BooleanField(label="Tell me about new discussions in communities I belong to", required=False)
     messages_from = forms.ChoiceField(
         label="Who may send you private messages?",
         help_text="People you already have a conversation with can still reply in it, unless you block them.",
@@ -101,6 +100,37 @@ class ConversationForm(BoostForm):
 
     body = message_body("Your message", rows=5)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class PeoplePickerForm(BoostForm):
+    """Choosing people for a conversation without JavaScript: a GET search by name or organisation
+    whose results (only people the sender may see and message) are checkboxes to add."""
+
+    q = forms.CharField(
+        label="Find people by name or organisation",
+        max_length=100,
+        required=False,
+        help_text="Only people who show you their profile and accept messages from you are listed.",
+    )
+    add = forms.TypedMultipleChoiceField(
+        label="Choose people to add",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose people from the list of results."},
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["add"].choices = [(person.pk, candidate_label(person)) for person in candidates]
+
+
+def candidate_label(person) -> str:
+    """A result's label: the name, and the organisation where its owner shows it."""
+    profile = person.profile
+    if profile.show_organisation and profile.organisation:
+        return f"{person.display_name}, {profile.organisation}"
+    return person.display_name
 
 
 class BlockForm(BoostForm):

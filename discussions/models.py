@@ -326,9 +326,6 @@ class NotificationPreference(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     email_frequency = models.CharField(max_length=16, choices=EmailFrequency.choices, default=EmailFrequency.DAILY)
-    new_threads = models.BooleanField(
-        default=True, help_text="Tell me about new discussions in communities I belong to."
-    )
     messages_from = models.CharField(
         max_length=16,
         choices=MessagesFrom.choices,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from boost import ratelimit
 from communities.models import CommunityPage, Membership
 from discussions import events
+from discussions.bell import forget_bell_counts
 from discussions.models import (
     DiscussionSettings,
     Flag,
@@ -414,12 +415,11 @@ def start_thread(
 
 
 def _notify_new_thread(thread: Thread, message: Message) -> None:
+    # Who chose "nothing" for new discussions is left out by ``_notify`` (``discussions.delivery``).
     already = set(message.mentions.values_list("pk", flat=True))
-    muted = NotificationPreference.objects.filter(new_threads=False).values("user_id")
     followers = (
         Membership.objects.filter(community_id=thread.community_id, state=Membership.State.ACTIVE)
         .exclude(user_id=thread.author_id)
-        .exclude(user_id__in=muted)
         .values_list("user_id", flat=True)
     )
     recipients = {user_id: Notification.Kind.NEW_THREAD for user_id in followers if user_id not in already}
@@ -725,6 +725,7 @@ def mark_notifications_read(*, user, ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    forget_bell_counts(user)
     return qs.update(read_at=timezone.now())
 
 
@@ -732,7 +733,6 @@ def set_notification_preferences(
     *,
     user,
     email_frequency: str,
-    new_threads: bool = True,
     messages_from: str | None = None,
     delivery: dict | None = None,
 ) -> NotificationPreference:
@@ -742,7 +742,7 @@ def set_notification_preferences(
 
     if email_frequency not in EmailFrequency.values:
         raise DiscussionError("Choose how often to get emails.", "invalid")
-    defaults: dict[str, Any] = {"email_frequency": email_frequency, "new_threads": new_threads}
+    defaults: dict[str, Any] = {"email_frequency": email_frequency}
     if messages_from:
         if messages_from not in MessagesFrom.values:
             raise DiscussionError("Choose who may send you private messages.", "invalid")

@@ -529,7 +529,6 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     preference = NotificationPreference.objects.filter(user=request.user).first()
     initial = {
         "email_frequency": preference.email_frequency if preference else "daily",
-        "new_threads": preference.new_threads if preference else True,
         "messages_from": preference.messages_from if preference else "communities",
     }
     chosen = dict(preference.delivery) if preference else {}
@@ -560,9 +559,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         from django.contrib.auth import get_user_model
 
         user = get_object_or_404(get_user_model(), pk=user_id)
-        preference = NotificationPreference.objects.filter(user=user).first()
-        services.set_notification_preferences(
-            user=user, email_frequency="off", new_threads=preference.new_threads if preference else True
-        )
+        services.set_notification_preferences(user=user, email_frequency="off")
         done = True
     return render(request, "discussions/unsubscribe.html", {"done": done})

@@ -20,7 +20,7 @@ import json
 from typing import Any
 
 from boost.db import database_sync_to_async
-from discussions.consumers import CLOSE_NOT_FOUND, CLOSE_NOT_SIGNED_IN, BaseConsumer
+from discussions.consumers import CLOSE_NOT_FOUND, BaseConsumer
 from ecomaps import events
 from ecomaps.models import EcoMap, Revision
 from ecomaps.permissions import can_view_map
@@ -32,28 +32,9 @@ MAX_CATCHUP = 200
 class MapConsumer(BaseConsumer):
     """Everyone with one map open."""
 
-    map_group: str = ""
-
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or user.is_suspended:
-            await self.close(code=CLOSE_NOT_SIGNED_IN)
-            return
-        self.user = user
-        self.user_id = user.pk
         self.map_id = int(self.scope["url_route"]["kwargs"]["map_id"])
-        if not await self.still_allowed():
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        await self.accept()
-        await self.join_user_group()
-        self.map_group = events.map_group(self.map_id)
-        await self.channel_layer.group_add(self.map_group, self.channel_name)
-
-    async def disconnect(self, code: int) -> None:
-        if self.map_group:
-            await self.channel_layer.group_discard(self.map_group, self.channel_name)
-        await super().disconnect(code)
+        await self.join_object_group(events.map_group(self.map_id))
 
     @database_sync_to_async
     def _allowed(self) -> bool:

@@ -123,6 +123,8 @@ def _page(request, token, confirmation: ManagerConfirmation, *, error: str = "")
         {"confirmation": confirmation, "application": confirmation.application, "error": error, "token": token},
         status=400 if error else 200,
     )
-    # The link is a secret: never send it on as a referrer.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is a secret: never send it to another site as a referrer. Not "no-referrer": with it
+    # browsers send the answer form's POST with "Origin: null", which Django's CSRF check refuses
+    # (a 403 the browser journey caught). "same-origin" keeps the Origin and leaks nothing outside.
+    response["Referrer-Policy"] = "same-origin"
     return response

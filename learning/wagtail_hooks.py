@@ -70,9 +70,13 @@ def priority_value_proposals(request, priority):
 
     from learning.value import visible_proposals
 
+    proposals = SimpleLazyObject(lambda: list(visible_proposals(request.user, priority)))
     return {
         "key": "value-proposals",
         "template": "learning/includes/priority_value_proposals.html",
-        "proposals": SimpleLazyObject(lambda: list(visible_proposals(request.user, priority))),
+        "proposals": proposals,
+        # The board report's Reach counts the same list the section shows (one query for both,
+        # and never a proposal this viewer could not see). A callable: the template calls it.
+        "reach": {"noun": "value-work proposal", "count": lambda: len(proposals), "anchor": "value-proposals"},
         "order": 50,
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from accounts.models import Profile, ProfileVisibility
+from accounts.permissions import visible_profiles
 from boost.permissions import visible_pages
 from projects.models import ProjectPage
 
@@ -25,16 +25,6 @@ def done_by(person, viewer, *, request=None):
         .prefetch_related("methods")
         .order_by("-first_published_at")
     )
-
-
-def visible_profiles(viewer):
-    """Profiles ``viewer`` may see (the owner's visibility; never a hidden or closed account)."""
-    profiles = Profile.objects.filter(user__is_active=True, user__content_hidden=False)
-    if viewer.is_authenticated and viewer.is_active:
-        allowed = Q(visibility__in=[ProfileVisibility.PUBLIC, ProfileVisibility.MEMBERS]) | Q(user=viewer)
-    else:
-        allowed = Q(visibility=ProfileVisibility.PUBLIC)
-    return profiles.filter(allowed)
 
 
 def find_people(viewer, *, name="", method=None, care_area=None, organisation="", region="", open_to="", request=None):

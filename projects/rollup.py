@@ -61,7 +61,11 @@ def priority_sections(request, priority: PriorityPage) -> list[dict]:
     Each app registers a ``boost_priority_sections(request, priority)`` hook returning
     ``{"key", "template", "order", ...}`` or None, so this app imports none of them. A hook must
     run no query itself (hand the template lazy values): the page caches each section's render per
-    content generation and viewer, so a cached render runs none of its queries."""
+    content generation and viewer, so a cached render runs none of its queries.
+
+    A section may add ``"reach": {"noun", "count", "anchor"}`` (``count`` a callable the template
+    calls): the board report's Reach section then counts it too, e.g. "2 value-work proposals"
+    linking to the section's ``anchor``. It must count only what the section shows this viewer."""
     from wagtail import hooks
 
     sections = [section for hook in hooks.get_hooks("boost_priority_sections") if (section := hook(request, priority))]

@@ -94,12 +94,36 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): ...``: the changes made inside run their on-commit work as if committed
+    (search indexing, the content generation), and what earlier fixtures changed counts as committed
+    too. The site structure kept per generation (``boost.structure``) is only used outside an
+    uncommitted change, as in production between requests."""
+    from django.db import connection
+
+    from boost.page_cache import _BumpOnCommit
+
+    def block():
+        for _, callback, _ in connection.run_on_commit:
+            if isinstance(callback, _BumpOnCommit) and not callback.done:
+                callback()
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return block
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # allauth's rate limits live in the cache; each test starts with a clean slate.
+    # allauth's rate limits live in the cache; each test starts with a clean slate. The site
+    # structure kept per content generation goes too: the database is fresh, the generation not.
+    from boost import structure
+
     cache.clear()
+    structure.forget()
     yield
     cache.clear()
+    structure.forget()
 
 
 @pytest.fixture

@@ -120,8 +120,21 @@ def _conversation_pages(member) -> list[str]:
     mine = Participant.objects.filter(user=member, thread__is_direct=True).select_related("thread").first()
     if mine is None:
         return []
+    from discussions.conversations import pick_candidates
+
     other = Participant.objects.filter(thread_id=mine.thread_id).exclude(user=member).first()
-    return [f"/discussions/{mine.thread_id}/", f"/messages/new/?to={other.user_id}"]
+    pages = [
+        f"/discussions/{mine.thread_id}/",
+        f"/messages/new/?to={other.user_id}",
+        "/messages/new/?q=nobody-by-this-name",
+    ]
+    # The people picker with results, and refusing an id it did not offer (an error summary).
+    found = pick_candidates(member, "e", exclude=[other.user_id], limit=1)
+    if found:
+        first_name = found[0].display_name.split()[0]
+        picked = f"/messages/new/?to={other.user_id}&q={first_name}"
+        pages += [picked, f"{picked}&add={found[0].pk}", f"{picked}&add=999999999"]
+    return pages
 
 
 def _visit_pages() -> dict[str, list[str]]:

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     # under uvicorn hits are answered before Django (boost.asgi), this serves the rest.
     "boost.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "boost.static.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +187,12 @@ else:
 # cache is local memory.
 PAGE_CACHE_SECONDS = env("PAGE_CACHE_SECONDS", 300, int)
 PAGE_CACHE_STAMP = Path(env("PAGE_CACHE_STAMP", str(BASE_DIR / ".local" / "page-cache-generation")))
+
+# The leaders' dashboard (analytics/cache.py, analytics/rollup.py): how long computed figures are
+# kept (0: not kept), and how many past days a request rolls up itself before leaving the rest to
+# the task worker.
+ANALYTICS_CACHE_SECONDS = env("ANALYTICS_CACHE_SECONDS", 300, int)
+ANALYTICS_ROLLUP_REQUEST_DAYS = env("ANALYTICS_ROLLUP_REQUEST_DAYS", 7, int)
 
 TASK_BACKEND = env("TASK_BACKEND", "database" if env("DATABASE_URL") else "immediate")
 TASKS = {
@@ -383,6 +390,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Powerful browser features Boost never uses are off for the page and any frame in it. Passkeys
+# (WebAuthn sign-in and enrolment) stay allowed for Boost itself, and fullscreen for the video
+# players learning modules embed.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "serial": [],
+    "usb": [],
+}
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

@@ -2,7 +2,8 @@
 
 ``{% community_discussions community %}`` lists a community's threads with unread counts (live when
 JavaScript is on); ``{% page_discussion page %}`` shows questions on any page (a project write-up)
-and the form to ask one; ``{% notification_bell %}`` is the header bell (one query per page).
+and the form to ask one; ``{% notification_bell %}`` is the header bell (its counts come with the
+signed-in person, ``discussions.bell``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from django import template
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from discussions.bell import bell_counts
 from discussions.forms import QuestionForm, new_client_id
-from discussions.models import Message, Notification, ReadMarker, Thread
+from discussions.models import Message, ReadMarker, Thread
 from discussions.permissions import can_moderate_thread, can_start_thread, can_view_thread, community_for_page
 
 register = template.Library()
@@ -87,12 +89,6 @@ def notification_bell(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    # One query for both header counts: the bell, and the unread private messages beside it.
-    from django.db.models import Count, Q
-
-    counts = (
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .shown()
-        .aggregate(unread=Count("pk"), messages=Count("pk", filter=Q(kind=Notification.Kind.DIRECT)))
-    )
-    return {"show": True, "unread": counts["unread"], "unread_messages": counts["messages"]}
+    # Both header counts came with the signed-in person (discussions.bell): no query here.
+    unread, messages = bell_counts(user)
+    return {"show": True, "unread": unread, "unread_messages": messages}

@@ -35,6 +35,24 @@ def test_all_permissions_in_one_query(facilitator, member):
     assert backend.get_all_permissions(User.objects.get(pk=member.pk)) == set()
 
 
+def test_permissions_come_with_the_signed_in_person(facilitator, member):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    direct = Permission.objects.get(codename="delete_user", content_type__app_label="accounts")
+    member.user_permissions.add(direct)
+    backend = AuthenticationBackend()
+    for person in (facilitator, member):
+        loaded = backend.get_user(person.pk)
+        with CaptureQueriesContext(connection) as captured:
+            granted = backend.get_all_permissions(loaded)
+        assert len(captured) == 0
+        # The same set as Django's own backend reads (group and direct permissions).
+        assert granted == ModelBackend().get_all_permissions(User.objects.get(pk=person.pk))
+    assert "accounts.delete_user" in backend.get_all_permissions(backend.get_user(member.pk))
+    assert "wagtailadmin.access_admin" in backend.get_all_permissions(backend.get_user(facilitator.pk))
+
+
 def test_a_wrong_password_is_checked_once(member, monkeypatch):
     calls = []
     original = User.check_password

@@ -159,9 +159,10 @@ def test_the_generation_moves_again_when_the_change_commits(cached, member, djan
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         make_project(member)
     assert page_cache.current_generation() != before
-    assert page_cache.bump_generation in callbacks
+    on_commit = [callback for callback in callbacks if isinstance(callback, page_cache._BumpOnCommit)]
+    assert on_commit
     after_save = page_cache.current_generation()
-    page_cache.bump_generation()
+    on_commit[0]()
     assert page_cache.current_generation() > after_save
 
 
@@ -253,7 +254,7 @@ def test_home_sections_render_once_per_generation_and_viewer_whatever_the_conten
         assert warm["anonymous"] < cold["anonymous"] and warm["member"] < cold["member"]
         counts[size] = (cold, warm)
     assert counts["1x"] == counts["10x"], counts  # constant: no query per item, cold or warm
-    assert counts["1x"][1] == {"anonymous": 4, "member": 8}
+    assert counts["1x"][1] == {"anonymous": 4, "member": 6}
 
     # A change moves the generation on: the next request renders the sections again.
     make_project(member, title="Fresh from the ward")

@@ -24,6 +24,10 @@ def test_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    policy = response.headers["Permissions-Policy"]
+    assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy
+    # Passkeys must keep working for Boost's own sign-in.
+    assert "publickey-credentials-get=(self)" in policy
 
 
 def test_unknown_page_is_a_styled_404(client):

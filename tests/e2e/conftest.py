@@ -82,6 +82,16 @@ def assert_accessible(page) -> None:
     assert not violations, f"axe violations on {page.url}:\n" + "\n".join(summary)
 
 
+def sign_in_with_session(page, user, base_url: str) -> None:
+    """Sign a browser in with a server-made session: for leads and curators, whose second factor
+    the accounts journeys cover, so other journeys need not repeat it."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+
+
 def log_in(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)

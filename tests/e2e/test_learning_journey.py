@@ -11,21 +11,12 @@ from django.utils import timezone
 
 from learning import cohort_services
 from learning.models import Application, Certificate, ResourceShift
-from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.conftest import assert_accessible, log_in, sign_in_with_session
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.learning import list_modules, make_module, make_programme
 from tests.factories.projects import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _as(page, user, base_url) -> None:
-    """Sign a browser in with a server-made session (leads' second factor is covered elsewhere)."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
 
 
 @pytest.fixture
@@ -60,7 +51,7 @@ def test_member_applies_is_accepted_completes_module_and_gets_certificate(
     assert_accessible(page)
 
     lead_page = browser.new_context(base_url=live_server.url).new_page()
-    _as(lead_page, leader, live_server.url)
+    sign_in_with_session(lead_page, leader, live_server.url)
     lead_page.goto(f"/learning/cohorts/{cohort.pk}/applications/")
     assert_accessible(lead_page)
     lead_page.get_by_role("button", name=f"Accept {member.display_name}").click()
@@ -99,7 +90,7 @@ def test_lead_signs_off_a_gate_and_team_builds_value_work(page, live_server, mem
     cohort_services.add_team_member(actor=leader, team=team, user=member)
     make_project(UserFactory(), title="Stroke pathway map", communities=[team.community])
 
-    _as(page, leader, live_server.url)
+    sign_in_with_session(page, leader, live_server.url)
     page.goto(f"/learning/cohorts/{cohort.pk}/dashboard/")
     assert_accessible(page)
     page.goto(f"/learning/teams/{team.pk}/")

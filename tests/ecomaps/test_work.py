@@ -143,7 +143,7 @@ def test_the_map_page_with_work_runs_a_fixed_number_of_queries(client, world, me
     client.get(url)
     with CaptureQueriesContext(connection) as without_work:
         client.get(url)
-    assert len(without_work.captured_queries) == 13  # as tests/ecomaps/test_views.py pins it
+    assert len(without_work.captured_queries) == 11  # as tests/ecomaps/test_views.py pins it
     for i, note in enumerate([pain, opportunity]):
         project = make_project(member, title=f"Write-up {i}")
         make_measure(project, IMPROVING)

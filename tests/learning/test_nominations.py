@@ -106,7 +106,7 @@ def test_opening_the_link_changes_nothing_and_answering_uses_it_once(client, con
     path = _link_path(confirmation)
     page = client.get(path)
     assert page.status_code == 200 and "2.0 days a month" in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     confirmation.refresh_from_db()
     assert confirmation.responded_at is None
 

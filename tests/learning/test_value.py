@@ -164,3 +164,34 @@ def test_priority_page_shows_proposals_to_its_leads_not_outsiders_and_no_extra_q
     assert "Value work: resource-shift proposals" in page and "Community rehab" in page and "£250,000" in page
     with django_assert_max_num_queries(without_proposals):
         client.get(priority.url)
+
+
+def test_priority_reach_counts_only_the_proposals_the_viewer_may_see(client, member, other_member, exercise):
+    from tests.factories.projects import make_priority
+
+    priority = make_priority("Stroke care")
+    acute = _add(exercise, member, "Acute stroke unit beds", 2000000, 400, "0.1")
+    rehab = _add(exercise, member, "Community rehab", 300000, 300, "0.2")
+    for amount in ("250000", "50000"):
+        services.propose_shift(
+            actor=member,
+            exercise=exercise,
+            priorities=[priority],
+            from_intervention=acute,
+            to_intervention=rehab,
+            amount=Decimal(amount),
+            expected_benefit_change=Decimal("12"),
+        )
+    # A member of the private workspace sees both, counted in Reach and linked to the section.
+    client.force_login(member)
+    page = client.get(priority.url).content.decode()
+    assert "not recorded in Boost yet" not in page
+    assert '<a href="#value-proposals">2 value-work proposals</a> serve this priority.' in page
+    # An outsider sees neither the section nor a count that would betray the private workspace.
+    client.force_login(other_member)
+    page = client.get(priority.url).content.decode()
+    assert "No value-work proposals serve this priority yet." in page
+    assert "2 value-work proposals" not in page and "Community rehab" not in page
+    # Signed out: the same.
+    client.logout()
+    assert "No value-work proposals serve this priority yet." in client.get(priority.url).content.decode()

@@ -307,7 +307,7 @@ def test_constant_queries_per_results_page_with_real_content(client, member, com
     # The same 11 as for the synthetic corpus (tests/search/test_views.py): the page reads only the index.
     # On PostgreSQL the page statement carries two SET LOCAL planner hints; inside the test's
     # transaction it runs in a savepoint that is rolled back to drop them: 2 more statements.
-    with django_assert_num_queries(7 + (2 if connection.vendor == "postgresql" else 0)):
+    with django_assert_num_queries(6 + (2 if connection.vendor == "postgresql" else 0)):
         response = client.get("/search/", {"q": "waiting list", "care_setting": "Hospital (acute)"})
     assert response.status_code == 200
     assert response.content.decode().count("Waiting list validation") >= min(size, 10)

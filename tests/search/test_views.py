@@ -196,7 +196,7 @@ def test_constant_queries_per_results_page(client, member, django_assert_num_que
     # look-ups for the admin link, the profile for the display name, the notification bell.
     # On PostgreSQL the page statement carries two SET LOCAL planner hints; inside the test's
     # transaction it runs in a savepoint that is rolled back to drop them: 2 more statements.
-    with django_assert_num_queries(7 + (2 if connection.vendor == "postgresql" else 0)):
+    with django_assert_num_queries(6 + (2 if connection.vendor == "postgresql" else 0)):
         response = client.get(URL, {"q": "discharge", "organisation": "Trust 1"})
     assert response.status_code == 200
 
