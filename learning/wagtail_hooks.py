@@ -45,11 +45,18 @@ def demo_loader():
 @hooks.register("boost_community_sections")
 def community_learning_section(request, community):
     """On a team's (or cohort's) workspace, or any community with value work: links to them."""
+    from boost.structure import remembered
     from learning.models import Cohort, Team, ValueExercise
 
-    team = Team.objects.filter(community=community).first()
-    cohort = Cohort.objects.filter(community=community).first()
-    exercises = list(ValueExercise.objects.filter(community=community)[:5])
+    # The same for every reader of the community page: read once per content generation.
+    team, cohort, exercises = remembered(
+        ("community-learning", community.pk),
+        lambda: (
+            Team.objects.filter(community=community).first(),
+            Cohort.objects.filter(community=community).first(),
+            list(ValueExercise.objects.filter(community=community)[:5]),
+        ),
+    )
     if not (team or cohort or exercises):
         return None
     return {
