@@ -8,6 +8,7 @@ community's activity is shown to its members, curators and admins alone.
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -63,6 +64,8 @@ class Scope:
     end: date
     community: CommunityPage | None
     viewer: Any
+    # Counts several figures share, each computed once per scope (see ``member_counts``).
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def start_at(self) -> datetime:
@@ -88,6 +91,45 @@ def _members(scope: Scope):
     return users
 
 
+@dataclass
+class MemberCounts:
+    """Every member-count figure's numbers, from one grouped query (one pass over the members)."""
+
+    everyone: int
+    joined_by_end: int
+    active: int
+    by_field: dict[str, dict[str, int]]
+
+
+def member_counts(scope: Scope) -> MemberCounts:
+    """Members grouped by (profession, organisation, care setting) in one query: a few hundred rows
+    of counts, however many members, summed here per field. Each group also counts who had joined
+    by the end of the range and who signed in during its last 30 days."""
+    if "members" not in scope.memo:
+        window = Q(last_login__gte=scope.end_at - timedelta(days=30), last_login__lt=scope.end_at)
+        rows = (
+            _members(scope)
+            .values_list("profile__profession", "profile__organisation", "profile__care_setting")
+            .annotate(
+                n=Count("pk"),
+                joined=Count("pk", filter=Q(date_joined__lt=scope.end_at)),
+                active=Count("pk", filter=window),
+            )
+            .order_by()
+        )
+        by_field: dict[str, dict[str, int]] = {name: defaultdict(int) for name in MEMBER_FIELDS}
+        everyone = joined = active = 0
+        for profession, organisation, care_setting, n, joined_n, active_n in rows:
+            for name, key in zip(MEMBER_FIELDS, (profession, organisation, care_setting), strict=True):
+                by_field[name][key or ""] += n
+            everyone, joined, active = everyone + n, joined + joined_n, active + active_n
+        scope.memo["members"] = MemberCounts(everyone, joined, active, {k: dict(v) for k, v in by_field.items()})
+    return scope.memo["members"]
+
+
+MEMBER_FIELDS = ("profession", "organisation", "care_setting")
+
+
 def members_over_time(scope: Scope) -> Figure:
     joined = dict(
         _members(scope)
@@ -103,9 +145,9 @@ def members_over_time(scope: Scope) -> Figure:
         day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     counts = [next((n for when, n in joined.items() if when and when.date() == month), 0) for month in months]
     cells, total = breakdown(counts)
-    active = _members(scope).filter(last_login__gte=scope.end_at - timedelta(days=30), last_login__lt=scope.end_at)
-    active_cell = cell(active.count())
-    everyone = cell(_members(scope).filter(date_joined__lt=scope.end_at).count())
+    members = member_counts(scope)
+    active_cell = cell(members.active)
+    everyone = cell(members.joined_by_end)
     return Figure(
         key="members",
         title="Members joining, month by month",
@@ -121,8 +163,11 @@ def members_over_time(scope: Scope) -> Figure:
 
 
 def members_by(scope: Scope, field_name: str, title: str, labels: dict[str, str]) -> Figure:
-    grouped = list(_members(scope).values_list(f"profile__{field_name}").annotate(n=Count("pk")).order_by("-n"))
-    named = [(labels.get(key, key) if key else "Not given", n) for key, n in grouped]
+    counts = member_counts(scope).by_field[field_name]
+    named = sorted(
+        ((labels.get(key, key) if key else "Not given", n) for key, n in counts.items()),
+        key=lambda item: (-item[1], item[0]),
+    )
     if len(named) > TOP_ORGANISATIONS:
         rest = sum(n for _, n in named[TOP_ORGANISATIONS:])
         named = [*named[:TOP_ORGANISATIONS], ("All others, combined", rest)]
@@ -138,11 +183,13 @@ def members_by(scope: Scope, field_name: str, title: str, labels: dict[str, str]
 
 
 def lived_experience_share(scope: Scope) -> Figure:
-    counts = _members(scope).aggregate(
-        everyone=Count("pk"),
-        lived=Count("pk", filter=Q(profile__profession=Profession.LIVED_EXPERIENCE)),
-        voluntary=Count("pk", filter=Q(profile__profession=Profession.VOLUNTARY)),
-    )
+    members = member_counts(scope)
+    professions = members.by_field["profession"]
+    counts = {
+        "everyone": members.everyone,
+        "lived": professions.get(Profession.LIVED_EXPERIENCE, 0),
+        "voluntary": professions.get(Profession.VOLUNTARY, 0),
+    }
     rows = []
     for label, key in (
         ("Patients, carers and people with lived experience", "lived"),
@@ -168,7 +215,9 @@ def community_activity(scope: Scope) -> Figure:
     communities = CommunityPage.objects.visible_to(scope.viewer)
     if scope.community is not None:
         communities = communities.filter(pk=scope.community.pk)
-    counts = rollup.activity(scope.start, scope.end)
+    counts, not_counted = rollup.activity(
+        scope.start, scope.end, scope.community.pk if scope.community is not None else None
+    )
     events = dict(
         Event.objects.filter(starts_at__gte=scope.start_at, starts_at__lt=scope.end_at)
         .values_list("community_id")
@@ -202,15 +251,23 @@ def community_activity(scope: Scope) -> Figure:
             [title, cell(messages or 0), cell(threads or 0), cell(events or 0), cell(going or 0)]
             for title, threads, messages, events, going in rows
         ],
-        note="Only communities you may see are listed; each count under 5 shows as 'fewer than 5'.",
+        note="Only communities you may see are listed; each count under 5 shows as 'fewer than 5'."
+        + (
+            f" Messages and threads on {not_counted} earlier day{'s' if not_counted != 1 else ''} of the period are "
+            "not counted yet: Boost counts past days overnight (manage.py rollup_activity)."
+            if not_counted
+            else ""
+        ),
     )
 
 
 def _stories(scope: Scope):
-    stories = visible_pages(ProjectPage.objects.all(), scope.viewer)
-    if scope.community is not None:
-        stories = stories.filter(communities=scope.community)
-    return stories
+    if "stories" not in scope.memo:  # what the viewer may see is worked out once (a few queries)
+        stories = visible_pages(ProjectPage.objects.all(), scope.viewer)
+        if scope.community is not None:
+            stories = stories.filter(communities=scope.community)
+        scope.memo["stories"] = stories
+    return scope.memo["stories"]
 
 
 def stories_by_stage(scope: Scope) -> Figure:

@@ -17,6 +17,8 @@ class CommunityDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "community_id"], name="one_count_per_community_day")]
+        # One community's dashboard sums its own days, not every community's.
+        indexes = [models.Index(fields=["community_id", "day"], name="community_day_by_community")]
 
     def __str__(self) -> str:
         return f"{self.community_id} on {self.day}: {self.messages} messages, {self.threads} threads"

@@ -51,12 +51,19 @@ def render_svg(
         '<desc id="ecomap-svg-desc">A transit-map drawing: each journey is a coloured line through the stations it '
         "stops at; interchanges are larger circles. Every journey, step, station and annotation is also "
         "listed in the text version.</desc>",
-        f'<rect x="{x0}" y="{y0}" width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<rect id="ecomap-background" x="{x0}" y="{y0}" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
+    link_ids: set[str] = set()
     for link in layout["links"]:
         points = " ".join(f"{_num(x)},{_num(y)}" for x, y in link["points"])
+        # Station keys are slugs (no "."), so the id names the pair unambiguously; repeats count on.
+        link_id = base = f"ecomap-link-{link['from']}.{link['to']}"
+        while link_id in link_ids:
+            link_id = f"{base}.{len(link_ids)}"
+        link_ids.add(link_id)
         out.append(
-            f'<polyline points="{points}" fill="none" stroke="#768692" stroke-width="2" stroke-dasharray="2 4"/>'
+            f'<polyline id="{escape(link_id)}" points="{points}" fill="none" stroke="#768692" stroke-width="2" '
+            'stroke-dasharray="2 4"/>'
         )
     # Which journeys share each step (in either direction), to draw them side by side.
     sharing: dict[frozenset, list[str]] = {}
@@ -80,7 +87,8 @@ def render_svg(
                 "M" + " L".join(f"{_num(x + dx)},{_num(y + dy)}" for x, y in pts),
             )
         out.append(
-            f'<g class="ecomap-journey" data-journey="{escape(journey["key"])}">'
+            f'<g class="ecomap-journey" id="ecomap-journey-{escape(journey["key"])}" '
+            f'data-journey="{escape(journey["key"])}">'
             f"<title>{escape(names.get(journey['key'], ''))}</title>"
             f'<path d="{" ".join(parts)}" fill="none" stroke="{colour}" stroke-width="{LINE_WIDTH}" '
             f'stroke-linecap="round" stroke-linejoin="round"{dash_attr}/></g>'
@@ -106,8 +114,14 @@ def render_svg(
             )
             if label.get("leader"):
                 x1, y1, x2, y2 = (_num(v) for v in label["leader"])
-                out.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#4c6272" stroke-width="1"/>')
-            out.append(f'<text font-family="{FONT}" font-size="{FONT_SIZE}" fill="#212b32">{lines}</text>')
+                out.append(
+                    f'<line id="ecomap-leader-{escape(key)}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" '
+                    'stroke="#4c6272" stroke-width="1"/>'
+                )
+            out.append(
+                f'<text id="ecomap-label-{escape(key)}" font-family="{FONT}" font-size="{FONT_SIZE}" '
+                f'fill="#212b32">{lines}</text>'
+            )
     out.append(_markers(layout, annotations))
     out.append("</svg>")
     return "\n".join(out)
@@ -147,12 +161,13 @@ def marker_positions(layout: dict, annotations: list[dict]) -> list[tuple[float,
 
 def _markers(layout: dict, annotations: list[dict]) -> str:
     out = []
-    for note, position in zip(annotations, marker_positions(layout, annotations), strict=True):
+    for index, (note, position) in enumerate(zip(annotations, marker_positions(layout, annotations), strict=True)):
         if position is None:
             continue
         colour, shape, label = MARKERS[note["kind"]]
         out.append(
-            f'<g class="ecomap-annotation" transform="translate({_num(position[0])},{_num(position[1])})">'
+            f'<g class="ecomap-annotation" id="ecomap-note-{note.get("id", f"n{index}")}" '
+            f'transform="translate({_num(position[0])},{_num(position[1])})">'
             f"<title>{escape(label)}: {escape(note['text'])}</title>"
             f'<path d="{shape}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/></g>'
         )

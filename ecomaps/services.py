@@ -33,6 +33,7 @@ from ecomaps.models import (
     Stop,
     Suggestion,
 )
+from ecomaps.patch import svg_patch, text_entries
 from ecomaps.permissions import map_access
 from ecomaps.render import render_svg
 from ecomaps.revisions import build_snapshot
@@ -123,7 +124,7 @@ def redraw(ecomap: EcoMap, *, user, summary: str) -> EcoMap:
         Annotation.objects.filter(map=ecomap).select_related("station", "link__source", "link__target").order_by("pk")
     )
     for note in annotations:
-        entry = {"kind": note.kind, "text": note.text}
+        entry = {"id": note.pk, "kind": note.kind, "text": note.text}
         if note.station_id:
             entry["station"] = note.station.key
         elif note.journey_id:
@@ -138,6 +139,7 @@ def redraw(ecomap: EcoMap, *, user, summary: str) -> EcoMap:
         journeys=[{"key": j.key, "name": j.name} for j in journeys],
         annotations=notes,
     )
+    old_svg, old_order = ecomap.svg, [j["key"] for j in ecomap.layout.get("journeys", [])]
     ecomap.version = F("version") + 1
     ecomap.layout = layout
     ecomap.svg = svg
@@ -145,15 +147,23 @@ def redraw(ecomap: EcoMap, *, user, summary: str) -> EcoMap:
     ecomap.refresh_from_db(fields=["version"])
     EcoMap.objects.filter(pk=ecomap.pk).update(drawn_version=ecomap.version)
     ecomap.drawn_version = ecomap.version
+    old_snapshot = Revision.objects.filter(map=ecomap).order_by("-number").values_list("snapshot", flat=True).first()
+    snapshot = build_snapshot(ecomap, stations, journeys, stops, links, annotations)
     Revision.objects.create(
         map=ecomap,
         number=ecomap.version,
         author=user if getattr(user, "is_authenticated", False) else None,
         summary=summary[:300],
-        snapshot=build_snapshot(ecomap, stations, journeys, stops, links, annotations),
+        snapshot=snapshot,
     )
+    # What open pages need to patch themselves (None: they fetch the map again), see ecomaps.patch.
+    drawing = svg_patch(old_svg, svg)
+    entries = text_entries(old_snapshot, snapshot, old_order, [j.key for j in journeys]) if old_snapshot else None
+    change = {"svg": drawing, "entries": entries} if drawing is not None and entries is not None else None
     # Stored first, told after: everyone with the map open hears of it once the change commits.
-    broadcast_on_commit(events.map_group(ecomap.pk), events.map_changed(ecomap.pk, ecomap.version, summary[:300], user))
+    broadcast_on_commit(
+        events.map_group(ecomap.pk), events.map_changed(ecomap.pk, ecomap.version, summary[:300], user, change)
+    )
     return ecomap
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("community/<slug:slug>/", views.community_maps, name="community"),
     path("priority/<slug:slug>/", views.priority_maps, name="priority"),
     path("<id:map_id>/", views.map_page, name="map"),
+    path("<id:map_id>/entries/", views.entries, name="entries"),
     path("<id:map_id>/map.svg", views.export_svg, name="svg"),
     path("<id:map_id>/map.json", views.export_json, name="json"),
     path("<id:map_id>/map.csv", views.export_csv, name="csv"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections import defaultdict
 
 from django.contrib import messages
@@ -16,8 +17,11 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -205,6 +209,7 @@ def _content(ecomap: EcoMap, user, request: HttpRequest | None = None) -> dict:
         "journeys": journey_rows,
         "stations": station_rows,
         "links": link_rows,
+        "notes": notes,
         "annotation_count": len(notes),
         "lived_experience_count": sum(1 for n in notes if n.lived_experience),
     }
@@ -220,10 +225,8 @@ def _drawn_entry(note: Annotation, stations: dict, journey_key: dict, link_keys:
     return {"link_from": source, "link_to": target}
 
 
-def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
-    ecomap, access = _map(request, map_id)
-    content = _content(ecomap, request.user, request)
-    view = "list" if request.GET.get("view") == "list" else "map"
+def _annotation_form(access: MapAccess, content: dict) -> AnnotationForm | None:
+    """The "add an annotation" form, whose "Pinned to" lists every station, step and link."""
     targets = [(f"station:{row['station'].key}", f"Station: {row['station'].name}") for row in content["stations"]]
     for row in content["journeys"]:
         for step in row["steps"][:-1]:
@@ -234,6 +237,45 @@ def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
                 )
             )
     targets += [(f"link:{r['link'].pk}", f"Link: {r['link']}") for r in content["links"]]
+    return AnnotationForm(prefix="note", targets=targets) if access.can_contribute and targets else None
+
+
+# The text alternative is kept rendered per map version and editing rights (every change to what
+# it shows goes through services.redraw, which bumps the version). What differs between viewers of
+# one version stays out of the kept copy: each annotation (endorsements, the viewer's own
+# endorsement, write-ups they may see, the buttons their rights give) is a slot filled per request,
+# and CSRF tokens are a placeholder replaced by the viewer's own.
+TEXT_CACHE_SECONDS = 24 * 3600
+_CSRF_SLOT = "ecomap-csrf-slot"
+_NOTE_SLOT = re.compile(r"<!--ecomap-note:(\d+):([01])-->")
+
+
+def _text(ecomap: EcoMap, access: MapAccess, content: dict, request: HttpRequest) -> str:
+    # The time of the last change as well: a map restored from a backup may repeat a pk and version.
+    key = f"ecomaps:text:{ecomap.pk}:{ecomap.version}:{ecomap.updated_at.timestamp()}:{int(access.can_edit)}"
+    kept = cache.get(key)
+    if kept is None:
+        context = {"ecomap": ecomap, "access": access, "note_slots": True, "csrf_token": _CSRF_SLOT, **content}
+        kept = render_to_string("ecomaps/includes/text.html", context)
+        cache.set(key, kept, TEXT_CACHE_SECONDS)
+    notes = {note.pk: note for note in content["notes"]}
+    template = get_template("ecomaps/includes/note.html")
+    shown: dict[tuple[str, str], str] = {}
+
+    def fill(match: re.Match) -> str:
+        if match.groups() not in shown:
+            note = notes.get(int(match[1]))
+            context = {"note": note, "repeated": match[2] == "1", "access": access, "ecomap": ecomap}
+            shown[match.groups()] = template.render(context, request) if note is not None else ""
+        return shown[match.groups()]
+
+    return mark_safe(_NOTE_SLOT.sub(fill, kept.replace(_CSRF_SLOT, get_token(request))))  # noqa: S308 - rendered above
+
+
+def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
+    ecomap, access = _map(request, map_id)
+    content = _content(ecomap, request.user, request)
+    view = "list" if request.GET.get("view") == "list" else "map"
     return render(
         request,
         "ecomaps/map.html",
@@ -246,11 +288,56 @@ def map_page(request: HttpRequest, map_id: int) -> HttpResponse:
             "journey_form": JourneyForm(prefix="journey") if access.can_edit else None,
             "link_form": LinkForm(prefix="link") if access.can_edit else None,
             "nudge_form": NudgeForm(prefix="nudge") if access.can_edit else None,
-            "annotation_form": AnnotationForm(prefix="note", targets=targets)
-            if access.can_contribute and targets
-            else None,
+            "annotation_form": _annotation_form(access, content),
+            "text": _text(ecomap, access, content, request),
             **content,
         },
+    )
+
+
+def entries(request: HttpRequest, map_id: int) -> JsonResponse:
+    """The text alternative's entries a workshop change named (``?journey=<key>&station=<key>``,
+    ``links=1``), as this viewer may see them, for ``ecomap-live.js`` to patch the page with (see
+    ``ecomaps.patch``); with the counts and the annotation form's "Pinned to" list, which every
+    change may alter. A requested entry that is gone is simply absent. Outsiders get 404."""
+    ecomap, access = _map(request, map_id)
+    content = _content(ecomap, request.user, request)
+    context = {"ecomap": ecomap, "access": access, "request": request, **content}
+    wanted_journeys = set(request.GET.getlist("journey")[:100])
+    wanted_stations = set(request.GET.getlist("station")[:100])
+
+    def pieces(rows, wanted, key_of, template):
+        found, after = [], ""
+        for row in rows:
+            key = key_of(row)
+            if key in wanted:
+                html = render_to_string(template, {**context, "row": row}, request=request)
+                found.append({"key": key, "after": after, "html": html})
+            after = key
+        return found
+
+    form = _annotation_form(access, content)
+    return JsonResponse(
+        {
+            "version": ecomap.version,
+            "counts": render_to_string("ecomaps/includes/counts.html", context, request=request),
+            "journeys": pieces(
+                content["journeys"],
+                wanted_journeys,
+                lambda row: row["journey"].key,
+                "ecomaps/includes/journey_text.html",
+            ),
+            "stations": pieces(
+                content["stations"],
+                wanted_stations,
+                lambda row: row["station"].key,
+                "ecomaps/includes/station_row.html",
+            ),
+            "links": render_to_string("ecomaps/includes/links.html", context, request=request)
+            if request.GET.get("links")
+            else None,
+            "target": str(form["target"]) if form is not None else None,
+        }
     )
 
 

@@ -24,13 +24,18 @@ def my_learning_section(request):
             user=request.user, state=ModuleProgress.State.IN_PROGRESS, module__live=True
         ).select_related("module")[:5]
     )
-    index = ProgrammeIndexPage.objects.live().first()
+    from boost.structure import remembered
+
+    # The same for everyone: read once per content generation.
+    programmes_url = remembered(
+        ("programmes-url",), lambda: index.url if (index := ProgrammeIndexPage.objects.live().first()) else ""
+    )
     return {
         "key": "my-learning",
         "title": "Your learning",
         "template": "learning/sections/my_learning.html",
         "items": in_progress,
-        "programmes_url": index.url if index else "",
+        "programmes_url": programmes_url,
         "order": 18,
     }
 

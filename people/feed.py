@@ -4,8 +4,9 @@ Writing: :func:`record` stores one :class:`FeedEvent` and its topics (the pages 
 reaches). Receivers in :mod:`people.signals` call it when a write-up is first published or changes
 stage, when a measure shows a new signal, when a discussion starts and when a reply is posted.
 
-Reading: :func:`feed_page` is one query whatever the number of follows (the follows are
-sub-queries, never loaded into Python), filtered by the one rights rule as a set
+Reading: :func:`feed_page` is two queries whatever the number of follows (the followed pages'
+ids, then a union of one keyset query per source: see :func:`events_for`), filtered by the one
+rights rule as a set
 (:func:`boost.permissions.hidden_page_paths`): nothing is shown that the page itself would answer
 404 for, no hidden discussion or message, nothing muted, nothing of the reader's own doing.
 Pages go backwards from a signed cursor (the last event id shown), so a tampered cursor is
@@ -19,7 +20,7 @@ from functools import reduce
 from operator import or_
 
 from django.core import signing
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from boost.permissions import hidden_page_paths
@@ -75,28 +76,73 @@ def read_cursor(cursor: str | None) -> int | None:
     return value
 
 
-def events_for(user, *, request=None):
-    """Every feed event ``user`` follows and may see, newest first (a queryset: nothing is run)."""
-    pages = Follow.objects.filter(user=user, page__isnull=False).values("page_id")
-    people = Follow.objects.filter(user=user, person__isnull=False).values("person_id")
-    watched = ThreadWatch.objects.filter(user=user, level=WatchLevel.WATCH).values("thread_id")
-    muted = ThreadWatch.objects.filter(user=user, level=WatchLevel.MUTE).values("thread_id")
-    reaches = (
-        Q(pk__in=FeedTopic.objects.filter(page_id__in=pages).values("event_id"))
-        | Q(actor_id__in=people, kind__in=PERSON_KINDS)
-        | Q(thread_id__in=watched)
-    )
+# Up to this many followed pages are given to the database as a list of ids, so the planner knows
+# how few they are (as a sub-query it guesses one) and walks the newest events backwards, checking
+# each one's topics, instead of gathering every event of every followed page and sorting them.
+# Beyond it, following that much makes matches dense and the sub-query plan is the fast one.
+LISTED_PAGES = 500
+
+
+def _shown(events, user, muted, paths, before):
+    """What no reader is shown, whatever reached them: their own doing, muted or hidden
+    discussions, hidden or deleted messages, pages that are not live or that they may not see."""
     events = (
-        FeedEvent.objects.filter(reaches, page__live=True)
+        events.filter(page__live=True)
         .exclude(actor_id=user.pk)
         .exclude(thread_id__in=muted)
         .filter(Q(thread__isnull=True) | Q(thread__is_hidden=False))
         .filter(Q(message__isnull=True) | Q(message__hidden_at__isnull=True, message__deleted_at__isnull=True))
     )
-    paths = hidden_page_paths(user, request=request)
     if paths:
         events = events.exclude(reduce(or_, (Q(page__path__startswith=path) for path in paths)))
-    return events.order_by("-id")
+    if before is not None:
+        events = events.filter(pk__lt=before)
+    return events
+
+
+def events_for(user, *, request=None, before: int | None = None, size: int = PAGE_SIZE):
+    """The feed events ``user`` follows and may see, older than ``before``, newest first (a
+    queryset of one query, to be cut at ``size``).
+
+    Each source (followed pages' topics, followed people, watched discussions) is its own keyset
+    query, newest first and cut at ``size``, so each walks its own index and stops early; their
+    union (at most 3 × ``size`` ids) is then read in order, and a source the person does not use
+    is left out (with one source left, it is the query itself: a lone ``IN`` of the cut let the
+    planner hash-join the whole table). One OR across the sources made the database gather every
+    followed event before it could sort (932 ms at 1,000,000 events and 10,311 follows)."""
+    followed_people = Follow.objects.filter(user=user, person__isnull=False)
+    watches = ThreadWatch.objects.filter(user=user, level=WatchLevel.WATCH)
+    # One query: the followed pages' ids, and whether the person follows anyone or watches any
+    # discussion, so a source with nothing in it costs no planning and no scan.
+    rows = list(
+        Follow.objects.filter(user=user, page__isnull=False)
+        .annotate(people=Exists(followed_people), watching=Exists(watches))
+        .values_list("page_id", "people", "watching")[: LISTED_PAGES + 1]
+    )
+    has_people, watching = (rows[0][1], rows[0][2]) if rows else (True, True)
+    if len(rows) > LISTED_PAGES:
+        pages = Follow.objects.filter(user=user, page__isnull=False).values("page_id")
+    else:
+        pages = [row[0] for row in rows]
+    muted = ThreadWatch.objects.filter(user=user, level=WatchLevel.MUTE).values("thread_id")
+    paths = hidden_page_paths(user, request=request)
+    sources = []
+    if rows:
+        sources.append(
+            FeedEvent.objects.filter(Exists(FeedTopic.objects.filter(event_id=OuterRef("pk"), page_id__in=pages)))
+        )
+    if has_people:
+        sources.append(
+            FeedEvent.objects.filter(actor_id__in=followed_people.values("person_id"), kind__in=PERSON_KINDS)
+        )
+    if watching:
+        sources.append(FeedEvent.objects.filter(thread_id__in=watches.values("thread_id")))
+    shown = [_shown(source, user, muted, paths, before).order_by("-id") for source in sources]
+    if len(shown) == 1:
+        return shown[0]
+    # Each cut is wrapped in ``pk__in`` so the union has no LIMIT of its own (SQLite refuses one).
+    newest = [FeedEvent.objects.filter(pk__in=events.values("id")[:size]).values("id") for events in shown]
+    return FeedEvent.objects.filter(pk__in=newest[0].union(*newest[1:])).order_by("-id")
 
 
 @dataclass
@@ -108,9 +154,7 @@ class FeedPage:
 def feed_page(user, *, cursor: str | None = None, request=None, size: int = PAGE_SIZE) -> FeedPage:
     """One page of ``user``'s feed, older than ``cursor`` (raises :class:`BadCursor` if tampered)."""
     before = read_cursor(cursor)
-    events = events_for(user, request=request)
-    if before is not None:
-        events = events.filter(pk__lt=before)
+    events = events_for(user, request=request, before=before, size=size + 1)
     rows = list(
         events.select_related("page", "actor__profile", "thread", "signal__measure").only(
             "id",

@@ -188,6 +188,12 @@ else:
 PAGE_CACHE_SECONDS = env("PAGE_CACHE_SECONDS", 300, int)
 PAGE_CACHE_STAMP = Path(env("PAGE_CACHE_STAMP", str(BASE_DIR / ".local" / "page-cache-generation")))
 
+# The leaders' dashboard (analytics/cache.py, analytics/rollup.py): how long computed figures are
+# kept (0: not kept), and how many past days a request rolls up itself before leaving the rest to
+# the task worker.
+ANALYTICS_CACHE_SECONDS = env("ANALYTICS_CACHE_SECONDS", 300, int)
+ANALYTICS_ROLLUP_REQUEST_DAYS = env("ANALYTICS_ROLLUP_REQUEST_DAYS", 7, int)
+
 TASK_BACKEND = env("TASK_BACKEND", "database" if env("DATABASE_URL") else "immediate")
 TASKS = {
     "default": {

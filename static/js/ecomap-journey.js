@@ -33,8 +33,11 @@ function highlight(key) {
 }
 
 function enhance(list) {
+  // Workshop mode patches single journeys in place: the others are enhanced already.
+  if (list.dataset.enhanced) return;
   const steps = Array.from(list.querySelectorAll(":scope > .ecomap-step"));
   if (steps.length < 2) return;
+  list.dataset.enhanced = "yes";
   steps.forEach((step, index) => step.setAttribute("tabindex", index === 0 ? "0" : "-1"));
   const hint = document.createElement("p");
   hint.className = "nhsuk-body-s ecomap-walk-hint";
@@ -71,5 +74,5 @@ function enhanceAll() {
 }
 
 enhanceAll();
-// Workshop mode (ecomap-live.js) replaces the text and drawing when someone changes the map.
+// Workshop mode (ecomap-live.js) replaces journeys, or the whole text and drawing, as the map changes.
 document.addEventListener("ecomap:refreshed", enhanceAll);

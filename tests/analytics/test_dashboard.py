@@ -127,3 +127,43 @@ def test_members_by_care_setting_with_suppression(client, leader):
     rows = dict(csv.reader(io.StringIO(client.get(reverse("analytics:figure_csv", args=["care_setting"])).text)))
     assert rows["Care setting"] == "Members" and rows["Hospital (acute)"] == "6"
     assert rows["Social care"] == SUPPRESSED and "Members by care setting" in client.get(URL).text
+
+
+def test_figures_are_kept_briefly_and_recomputed_when_what_they_count_changes(client, leader, settings):
+    from accounts.models import Profile
+
+    def ahp_row():
+        rows = dict(csv.reader(io.StringIO(client.get(reverse("analytics:figure_csv", args=["profession"])).text)))
+        return rows.get("Allied health professional (therapist, paramedic…)")
+
+    client.force_login(leader)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as again:
+        client.get(URL)
+    assert len(again) < len(first) - 5  # the figures' aggregate queries are not run again
+    assert ahp_row() is None
+    for profession in ["ahp"] * 6 + ["voluntary"] * 2:  # two small groups: neither derivable, 6 shown
+        Profile.objects.filter(user=user_with_role("Member")).update(profession=profession)
+    # A queryset update sends no signal, but the people joining did: the figures are recomputed.
+    assert ahp_row() == "6"
+    settings.ANALYTICS_CACHE_SECONDS = 0
+    with CaptureQueriesContext(connection) as uncached:
+        client.get(URL)
+    assert len(uncached) >= len(first) - 1
+
+
+def test_cached_figures_are_never_shared_with_someone_who_may_see_less(client, leader, curator, member):
+    closed = make_community("Closed Circle", is_private=True)
+    Membership.objects.create(user=member, community=closed, state=Membership.State.ACTIVE)
+    thread = make_thread(member, closed, title="Inside")
+    for _ in range(6):
+        post(member, thread)
+    client.force_login(curator)  # sees every community: its figures are computed and kept first
+    assert "Closed Circle" in client.get(URL).content.decode()
+    client.force_login(leader)
+    assert "Closed Circle" not in client.get(URL).content.decode()
+    assert "Closed Circle" not in client.get(reverse("analytics:figure_csv", args=["activity"])).text

@@ -50,19 +50,21 @@ def busy(member, settings):
     return {"frailty": frailty, "stroke": stroke, "today": today}
 
 
-def test_finished_days_are_counted_once_and_today_live(busy):
+def test_finished_days_are_counted_once_and_today_live(busy, settings):
+    settings.ANALYTICS_ROLLUP_REQUEST_DAYS = 31  # all thirty days in the request, none left to the worker
     today = busy["today"]
-    counts = rollup.activity(today - timedelta(days=30), today)
+    counts, not_counted = rollup.activity(today - timedelta(days=30), today)
+    assert not_counted == 0
     assert counts[busy["frailty"].pk] == {"messages": 8, "threads": 1}  # with the opening post
     assert counts[busy["stroke"].pk] == {"messages": 18, "threads": 7}
     assert RolledUpDay.objects.count() == 30  # 30 finished days, today not among them
     assert not RolledUpDay.objects.filter(day=today).exists()
     assert CommunityDay.objects.get(community_id=busy["frailty"].pk).messages == 8
     with CaptureQueriesContext(connection) as again:
-        assert rollup.activity(today - timedelta(days=30), today) == counts
+        assert rollup.activity(today - timedelta(days=30), today) == (counts, 0)
     writes = [q["sql"] for q in again if q["sql"].lstrip().upper().startswith("INSERT")]
     assert writes == []  # nothing recounted
-    assert rollup.activity(today - timedelta(days=3), today - timedelta(days=1))[busy["stroke"].pk]["messages"] == 6
+    assert rollup.activity(today - timedelta(days=3), today - timedelta(days=1))[0][busy["stroke"].pk]["messages"] == 6
 
 
 def test_the_dashboard_reads_the_rollup(client, leader, busy):
@@ -91,3 +93,27 @@ def test_someone_else_sees_no_private_community_counts(client, busy):
         post(insider, make_thread(insider, hidden, title="Inside"))
     client.force_login(user_with_role("Leader", with_mfa=True))
     assert "Hidden ward" not in client.get(reverse("analytics:figure_csv", args=["activity"])).content.decode()
+
+
+def test_a_reader_rolls_up_only_recent_days_and_the_worker_the_rest(client, leader, busy, settings):
+    """The first dashboard on a site with a year not rolled up counts a few days itself, queues the
+    rest for the task worker (once), and says what is not counted yet."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.ANALYTICS_ROLLUP_REQUEST_DAYS = 3
+    from django.tasks import default_task_backend
+
+    client.force_login(leader)
+    page = client.get("/analytics/").content.decode()
+    assert RolledUpDay.objects.count() == 3  # the three most recent finished days, no more
+    assert "Messages and threads on 361 earlier days of the period are not counted yet" in page
+    rows = list(csv.reader(io.StringIO(client.get(reverse("analytics:figure_csv", args=["activity"])).text)))
+    assert rows[1][:2] == ["Stroke", "18"]  # yesterday's and today's messages
+    assert rows[2][:2] == ["Frailty", "fewer than 5"]  # last week's are not counted yet
+    client.get("/analytics/?start=" + str(busy["today"] - timedelta(days=100)))
+    queued = [r for r in default_task_backend.results if r.task.name == "backfill_activity"]
+    assert len(queued) == 1  # queued once, however many readers come before the worker
+    queued[0].task.call()  # what the worker does
+    page = client.get("/analytics/").content.decode()
+    assert "not counted yet" not in page
+    rows = list(csv.reader(io.StringIO(client.get(reverse("analytics:figure_csv", args=["activity"])).text)))
+    assert rows[2][:2] == ["Frailty", "8"]

@@ -1,6 +1,7 @@
 """Workshop mode in two real browsers against Boost served by uvicorn (pages and websockets): a
 facilitator starts a workshop, a member adds a station and both see each other's changes without
-reloading; an outsider gets 404 for the private map in every format."""
+reloading, patched in place (drawing and text alternative) rather than by fetching the whole map;
+an outsider gets 404 for the private map in every format."""
 
 from __future__ import annotations
 
@@ -45,6 +46,10 @@ def test_two_members_build_a_map_together_live(browser, live_site):  # noqa: F81
         alice.get_by_role("button", name="Start a workshop").click()
         bob.get_by_text("A workshop is running").wait_for()
         bob.reload()  # the forms to change the map come with the page
+        # From here each page patches itself: it fetches only the changed entries, never the map.
+        fetched = {"alice": [], "bob": []}
+        alice.on("request", lambda request: fetched["alice"].append(request.url))
+        bob.on("request", lambda request: fetched["bob"].append(request.url))
         bob.locator("#id_station-name").fill("Carers' centre")
         bob.locator("#id_station-key").fill("carers")
         bob.locator("#id_station-kind").select_option("organisation")
@@ -53,13 +58,25 @@ def test_two_members_build_a_map_together_live(browser, live_site):  # noqa: F81
         alice.locator("#station-carers").wait_for()
         assert "Added the station “Carers' centre” (Bob Brown)" in alice.locator(".ecomap-live__status").text_content()
         assert alice.locator("#ecomap-counts").text_content().startswith("7 stations")
+        assert alice.locator(".ecomap-drawing #ecomap-station-carers").count() == 1
+        assert alice.locator(".ecomap-drawing #ecomap-label-carers").text_content() == "Carers' centre"
+        assert any("/entries/?station=carers" in u for u in fetched["alice"]), fetched["alice"]
+        assert not [u for u in fetched["alice"] if u.endswith(url)], "Alice's page fetched the whole map"
+        # The new station can be annotated at once: the "Pinned to" list was patched too.
+        assert alice.locator('#id_note-target option[value="station:carers"]').count() == 1
 
         alice.locator("#id_journey-name").fill("Mrs C, supported by her carer")
         alice.locator("#id_journey-key").fill("mrs-c")
         alice.locator("#id_journey-stops").fill("gp, carers, home")
+        fetched["bob"].clear()  # Bob's own change above reloaded his page; this one must not
         alice.get_by_role("button", name="Save the journey").click()
         bob.locator("#journey-mrs-c").wait_for()
         assert bob.locator("#steps-mrs-c > li").count() == 3
+        assert bob.locator(".ecomap-drawing #ecomap-journey-mrs-c").count() == 1
+        # The stations it stops at list it among the journeys through them.
+        assert "Mrs C, supported by her carer" in bob.locator("#station-carers").text_content()
+        assert any("/entries/?journey=mrs-c" in u for u in fetched["bob"]), fetched["bob"]
+        assert not [u for u in fetched["bob"] if u.endswith(url)], "Bob's page fetched the whole map"
         assert_accessible(bob)
         assert not alice.js_errors and not bob.js_errors
 

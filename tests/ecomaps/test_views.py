@@ -4,8 +4,10 @@ fixed number of queries however big the map, and every change works from plain H
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from django.middleware.csrf import _does_token_match
 from django.urls import reverse
 
 from communities.models import Membership
@@ -206,3 +208,35 @@ def test_a_big_drawing_is_scaled_down_to_the_pixel_limit():
     png = svg_to_png(svg)
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width * height <= MAX_PIXELS * 1.01 and width > 4 * height
+
+
+def test_the_text_alternative_is_rendered_once_per_version_and_each_viewer_sees_their_own(client, world, monkeypatch):
+    ecomap, people = world
+    rendered = []
+    real = views.render_to_string
+    monkeypatch.setattr(views, "render_to_string", lambda name, *a, **k: rendered.append(name) or real(name, *a, **k))
+    url = reverse("ecomaps:map", args=[ecomap.pk])
+    note = ecomap.annotations.get(kind="pain")
+    client.force_login(people["facilitator"])
+    services.endorse(user=people["facilitator"], annotation=note)
+    first = client.get(url).content.decode()
+    client.force_login(people["member"])
+    second = client.get(url).content.decode()
+    client.get(url)
+    # Kept per editing rights: once for the facilitator's kind of copy, once for the member's.
+    assert rendered.count("ecomaps/includes/text.html") == 2
+    # Each viewer's own annotation state and CSRF token, never a slot or a placeholder.
+    assert "Take back my endorsement" in first and "Take back my endorsement" not in second
+    assert "Endorsed by 1." in second and "Change<span" in first and "Change<span" not in second
+    for page in (first, second):
+        assert "<!--ecomap-note:" not in page and "ecomap-csrf-slot" not in page
+    # The kept copy's forms carry this viewer's token (the member's endorse forms here).
+    page_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second)[1]
+    assert _does_token_match(page_token, client.cookies["csrftoken"].value)
+    # An endorsement does not change the version, and still shows at once.
+    services.endorse(user=people["member"], annotation=note)
+    assert "Endorsed by 2." in client.get(url).content.decode()
+    # A change to the map (a new version) shows too: the kept copy is of the version before.
+    services.add_station(user=people["facilitator"], ecomap=ecomap, key="hub", name="Community hub")
+    assert 'id="station-hub"' in client.get(url).content.decode()
+    assert rendered.count("ecomaps/includes/text.html") == 3

@@ -146,10 +146,42 @@ def test_feed_first_page_queries_are_constant(client, member, other_member, foll
         make_thread(other_member, communities[n % follows], title=f"Thread {n}")
     client.force_login(member)
     client.get(reverse("people:feed"))
-    # Session, user (with profile and groups), hidden paths (restrictions, communities), the feed
-    # query (the follows are sub-queries in it), upcoming events, site root paths, header
-    # permissions, the bell: the same at 10 and 200 follows.
-    with django_assert_num_queries(8):
+    # Session, user (with profile and groups), hidden paths (private communities), the
+    # followed pages' ids and the feed query (a union of one keyset query per source), upcoming
+    # events, site root paths, header permissions, the bell: the same at 10 and 200 follows.
+    with django_assert_num_queries(9):
         response = client.get(reverse("people:feed"))
     assert response.status_code == 200
     assert response.content.decode().count("started a discussion") == feed.PAGE_SIZE
+
+
+def test_pages_merge_every_source_once_in_order(member, other_member, user_factory, settings):
+    """Followed pages, a followed person and a watched discussion interleave; paging by the cursor
+    gives each event once, newest first, whichever sources it came through."""
+    followed, elsewhere = make_community(title="Followed"), make_community(title="Elsewhere")
+    author = user_factory()
+    for person in (other_member, author):
+        join(person, followed)
+        join(person, elsewhere)
+    Follow.objects.create(user=member, page=followed, kind="community")
+    Follow.objects.create(user=member, person=author, kind="person")
+    watched = make_thread(other_member, elsewhere, title="Watched")
+    ThreadWatch.objects.create(user=member, thread=watched, level="watch")
+    for n in range(4):
+        make_thread(other_member, followed, title=f"Page {n}")
+        make_thread(author, elsewhere, title=f"Person {n}")  # reaches through the person only
+        make_thread(author, followed, title=f"Both {n}")  # through the page and the person
+        post(other_member, watched, f"Reply {n}")
+    make_thread(other_member, elsewhere, title="Not followed")
+    expected = list(
+        FeedEvent.objects.exclude(thread__title="Not followed").order_by("-id").values_list("pk", flat=True)
+    )
+    assert len(expected) == 17  # 12 threads, 4 replies and the watched discussion's start
+    seen, cursor = [], None
+    while True:
+        page = feed.feed_page(member, cursor=cursor, size=3)
+        seen += [event.pk for event in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == expected

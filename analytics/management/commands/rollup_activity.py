@@ -20,5 +20,5 @@ class Command(BaseCommand):
         if days < 1:
             raise CommandError("--days must be 1 or more.")
         yesterday = timezone.localdate() - timedelta(days=1)
-        added = rollup.roll_up(yesterday - timedelta(days=days - 1), yesterday)
+        added, _ = rollup.roll_up(yesterday - timedelta(days=days - 1), yesterday)
         self.stdout.write(f"Rolled up {added} day(s).")
