@@ -50,6 +50,7 @@ LABEL_MAX_LINES = 3
 LABEL_GAP = 6
 # How far from its station a label may move (with a leader line) when no place beside it is clear.
 LEADER_REACH = 2 * COL_UNITS * UNIT
+LEADER_NEAR = 2 * UNIT
 LEADER_STEP = 12
 
 
@@ -334,18 +335,21 @@ def _beside(x: float, y: float, r: float, width: float, height: float) -> list[t
 
 
 @functools.cache
-def _further(r: float, width: float, height: float) -> tuple[tuple[float, float, float, float, float], ...]:
-    """Places further off, on a LEADER_STEP grid within LEADER_REACH of the station, nearest first
-    (ties in a fixed order), each joined to the station by a leader line: (distance, label's left
-    and top, the label's nearest point to the station), all relative to the station's centre."""
+def _further(
+    r: float, width: float, height: float, low: float, high: float
+) -> tuple[tuple[float, float, float, float, float], ...]:
+    """Places further off, on a LEADER_STEP grid, between ``low`` and ``high`` from the station
+    (and clear of its disc), nearest first (ties in a fixed order), each joined to the station by
+    a leader line: (distance, label's left and top, the label's nearest point to the station), all
+    relative to the station's centre. Built once per label size and reach."""
     places = []
-    steps = int(LEADER_REACH // LEADER_STEP)
+    steps = int((high + max(width, height) / 2) // LEADER_STEP) + 1
     for i in range(-steps, steps + 1):
         for j in range(-steps, steps + 1):
             left, top = i * LEADER_STEP - width / 2, j * LEADER_STEP - height / 2
             nearest_x, nearest_y = min(max(0.0, left), left + width), min(max(0.0, top), top + height)
             distance = (nearest_x**2 + nearest_y**2) ** 0.5
-            if r + LABEL_GAP < distance <= LEADER_REACH:
+            if max(low, r + LABEL_GAP) < distance <= high:
                 places.append((distance, abs(j), j, i, left, top, nearest_x, nearest_y))
     places.sort()
     return tuple((p[0], *p[4:]) for p in places)
@@ -363,7 +367,11 @@ def _place_label(info: dict, width: float, height: float, boxes: _Boxes, pieces:
             boxes.add(box)
             return {"x": round(left, 2), "y": round(top, 2), "w": width, "h": height}
     own_disc = (x - r, y - r, x + r, y + r)
-    for distance, dx, dy, nearest_x, nearest_y in _further(r, width, height):
+    # Near places first: most labels find one there, and the far list is built only when needed.
+    nearby = itertools.chain.from_iterable(
+        _further(r, width, height, low, high) for low, high in ((0.0, LEADER_NEAR), (LEADER_NEAR, LEADER_REACH))
+    )
+    for distance, dx, dy, nearest_x, nearest_y in nearby:
         left, top, to_x, to_y = x + dx, y + dy, x + nearest_x, y + nearest_y
         box = (left, top, left + width, top + height)
         if not (boxes.free(box) and pieces.clear_of(box)):
