@@ -101,37 +101,47 @@ def _shown(events, user, muted, paths, before):
 
 
 def events_for(user, *, request=None, before: int | None = None, size: int = PAGE_SIZE):
-    """The newest ``size`` feed events ``user`` follows and may see, older than ``before``, newest
-    first (a queryset of one query).
+    """The feed events ``user`` follows and may see, older than ``before``, newest first (a
+    queryset of one query, to be cut at ``size``).
 
     Each source (followed pages' topics, followed people, watched discussions) is its own keyset
     query, newest first and cut at ``size``, so each walks its own index and stops early; their
-    union (at most 3 × ``size`` ids) is then read in order. One OR across the sources made the
-    database gather every followed event before it could sort (222 ms at 100,000 events)."""
-    listed = list(
-        Follow.objects.filter(user=user, page__isnull=False).values_list("page_id", flat=True)[: LISTED_PAGES + 1]
+    union (at most 3 × ``size`` ids) is then read in order, and a source the person does not use
+    is left out (with one source left, it is the query itself: a lone ``IN`` of the cut let the
+    planner hash-join the whole table). One OR across the sources made the database gather every
+    followed event before it could sort (932 ms at 1,000,000 events and 10,311 follows)."""
+    followed_people = Follow.objects.filter(user=user, person__isnull=False)
+    watches = ThreadWatch.objects.filter(user=user, level=WatchLevel.WATCH)
+    # One query: the followed pages' ids, and whether the person follows anyone or watches any
+    # discussion, so a source with nothing in it costs no planning and no scan.
+    rows = list(
+        Follow.objects.filter(user=user, page__isnull=False)
+        .annotate(people=Exists(followed_people), watching=Exists(watches))
+        .values_list("page_id", "people", "watching")[: LISTED_PAGES + 1]
     )
-    pages = (
-        listed
-        if len(listed) <= LISTED_PAGES
-        else Follow.objects.filter(user=user, page__isnull=False).values("page_id")
-    )
-    people = Follow.objects.filter(user=user, person__isnull=False).values("person_id")
-    watched = ThreadWatch.objects.filter(user=user, level=WatchLevel.WATCH).values("thread_id")
+    has_people, watching = (rows[0][1], rows[0][2]) if rows else (True, True)
+    if len(rows) > LISTED_PAGES:
+        pages = Follow.objects.filter(user=user, page__isnull=False).values("page_id")
+    else:
+        pages = [row[0] for row in rows]
     muted = ThreadWatch.objects.filter(user=user, level=WatchLevel.MUTE).values("thread_id")
     paths = hidden_page_paths(user, request=request)
-    sources = [
-        FeedEvent.objects.filter(Exists(FeedTopic.objects.filter(event_id=OuterRef("pk"), page_id__in=pages))),
-        FeedEvent.objects.filter(actor_id__in=people, kind__in=PERSON_KINDS),
-        FeedEvent.objects.filter(thread_id__in=watched),
-    ]
+    sources = []
+    if rows:
+        sources.append(
+            FeedEvent.objects.filter(Exists(FeedTopic.objects.filter(event_id=OuterRef("pk"), page_id__in=pages)))
+        )
+    if has_people:
+        sources.append(
+            FeedEvent.objects.filter(actor_id__in=followed_people.values("person_id"), kind__in=PERSON_KINDS)
+        )
+    if watching:
+        sources.append(FeedEvent.objects.filter(thread_id__in=watches.values("thread_id")))
+    shown = [_shown(source, user, muted, paths, before).order_by("-id") for source in sources]
+    if len(shown) == 1:
+        return shown[0]
     # Each cut is wrapped in ``pk__in`` so the union has no LIMIT of its own (SQLite refuses one).
-    newest = [
-        FeedEvent.objects.filter(
-            pk__in=_shown(source, user, muted, paths, before).order_by("-id").values("id")[:size]
-        ).values("id")
-        for source in sources
-    ]
+    newest = [FeedEvent.objects.filter(pk__in=events.values("id")[:size]).values("id") for events in shown]
     return FeedEvent.objects.filter(pk__in=newest[0].union(*newest[1:])).order_by("-id")
 
 
