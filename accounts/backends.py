@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
-from accounts.models import membership_changes
+from boost.page_cache import current_generation
 
 
 def _users():
@@ -78,21 +78,21 @@ class AuthenticationBackend(AllauthBackend):
         return user
 
     def get_user(self, user_id):
-        changes = membership_changes()
+        generation = current_generation()  # before the read: a change meanwhile makes them stale
         try:
             user = _users().get(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
-        user.memberships_loaded_at = changes
+        user.memberships_loaded_at = generation
         return user if self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id):
-        changes = membership_changes()
+        generation = current_generation()  # before the read: a change meanwhile makes them stale
         try:
             user = await _users().aget(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
-        user.memberships_loaded_at = changes
+        user.memberships_loaded_at = generation
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

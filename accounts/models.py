@@ -104,29 +104,21 @@ class User(AbstractUser):
     def loaded_memberships(self) -> dict[int, str] | None:
         """{community id: role} of this person's active memberships when they came with the person
         (as :meth:`loaded_groups`); None otherwise, and the caller asks the database. None too once
-        any membership has changed in this process since they were loaded (a join or a removal
-        earlier in the same request)."""
-        if "membership_rows" not in self.__dict__ or self.__dict__.get("memberships_loaded_at") != _membership_changes:
+        the content generation has moved on since they were loaded (every membership change moves
+        it, in any server process: a join earlier in the same request, a removal while a socket
+        stays open), or when it cannot be known (Redis unreachable)."""
+        if "membership_rows" not in self.__dict__:
+            return None
+        from boost.page_cache import current_generation, shared_generation
+
+        generation = current_generation()
+        if generation != self.__dict__.get("memberships_loaded_at") or (not generation and shared_generation()):
             return None
         parsed = self.__dict__.get("_loaded_memberships")
         if parsed is None:
             rows = (line.split(":", 1) for line in (self.membership_rows or "").splitlines())
             parsed = self.__dict__["_loaded_memberships"] = {int(pk): role for pk, role in rows}
         return parsed
-
-
-# How many membership changes this process has seen (communities.signals counts them): memberships
-# loaded with a person before a change are not trusted after it.
-_membership_changes = 0
-
-
-def note_membership_change() -> None:
-    global _membership_changes
-    _membership_changes += 1
-
-
-def membership_changes() -> int:
-    return _membership_changes
 
 
 class Profession(models.TextChoices):

@@ -1,26 +1,22 @@
-"""Keep the per-community Wagtail group in step with facilitator memberships, however they change,
-and tell people loaded with their memberships (accounts.backends) that those may be out of date."""
+"""Keep the per-community Wagtail group in step with facilitator memberships, however they change."""
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.models import note_membership_change
 from communities.facilitator_access import sync_facilitator
 from communities.models import CommunityPage, Membership
 
 
 @receiver(post_save, sender=Membership)
 def membership_saved(sender, instance: Membership, raw: bool = False, **kwargs) -> None:
-    note_membership_change()
     if not raw:
         sync_facilitator(instance)
 
 
 @receiver(post_delete, sender=Membership)
 def membership_deleted(sender, instance: Membership, **kwargs) -> None:
-    note_membership_change()
     try:
         community = CommunityPage.objects.get(pk=instance.community_id)
     except CommunityPage.DoesNotExist:

@@ -76,7 +76,8 @@ def test_memberships_come_with_the_person_until_any_membership_changes(member, o
     # The same answers as a person loaded any other way (who is asked the database).
     assert hidden_page_paths(User.objects.get(pk=member.pk)) == hidden_page_paths(loaded)
     assert hidden_page_paths(User.objects.get(pk=other_member.pk)) == hidden_page_paths(outsider)
-    # A change anywhere in the process: the loaded memberships are no longer trusted.
+    # A change (in any process: it moves the content generation on): the loaded memberships are no
+    # longer trusted.
     add_member(other_member, private)
     assert loaded.loaded_memberships() is None and outsider.loaded_memberships() is None
     assert private.path not in hidden_page_paths(outsider)
