@@ -83,6 +83,35 @@ def wait_for(predicate, timeout: float, what: str) -> None:
     raise RuntimeError(f"{what} did not happen within {timeout:.0f} s")
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def children_of(parent: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                children.append(int(stat.parent.name))
+    return sorted(children)
+
+
+def tree_cpu_ticks(pid: int | None) -> int | None:
+    """CPU time (user + system, clock ticks) of a service and its children, living and ended (a
+    PostgreSQL backend's time passes to the postmaster's children's count when it exits)."""
+    if pid is None:
+        return None
+    try:
+        fields = _stat(pid)
+    except OSError:
+        return None
+    ticks = sum(int(value) for value in fields[11:15])
+    for child in children_of(pid):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            ticks += sum(int(value) for value in _stat(child)[11:13])
+    return ticks
+
+
 # --- services ---------------------------------------------------------------------------------
 class Postgres:
     """A private PostgreSQL cluster (as .ci/run starts one), stopped and started by PID."""
@@ -106,6 +135,9 @@ class Postgres:
             stdout=subprocess.DEVNULL,
         )
         self.log = open(workdir / "pg.log", "a")  # noqa: SIM115 - lives as long as the harness
+
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
 
     def url(self, name: str = "boost") -> str:
         return f"postgres://boost@127.0.0.1:{self.port}/{name}"
@@ -164,6 +196,9 @@ class Redis:
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
@@ -252,20 +287,14 @@ class Server:
     def worker_pids(self) -> list[int]:
         if self.process is None:
             return []
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                if int(fields[1]) == self.process.pid:
-                    children.append(int(stat.parent.name))
-        return sorted(children)
+        return children_of(self.process.pid)
 
     def worker_cpu_ticks(self) -> dict[int, int]:
         """Each worker's user + system CPU time so far, in clock ticks."""
         ticks = {}
         for pid in self.worker_pids():
             with contextlib.suppress(OSError, IndexError, ValueError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                fields = _stat(pid)
                 ticks[pid] = int(fields[11]) + int(fields[12])
         return ticks
 
@@ -739,6 +768,7 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
         burst.prepare(clients, args.form_posts)
     load_before = os.getloadavg()[0]
     cpu_before = server.worker_cpu_ticks()
+    services_before = (tree_cpu_ticks(pg.pid()), tree_cpu_ticks(redis.pid()))
     conns_before = redis.connections_received()
     send_seconds = max(10.0, args.seconds - args.drain)
     fault_at = time.monotonic() + min(15.0, send_seconds / 3)
@@ -772,6 +802,12 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
     load_stopped = time.monotonic()
     # Server CPU while sending (workers that lived through it): seconds of CPU per message sent.
     cpu_after = server.worker_cpu_ticks()
+    services_after = (tree_cpu_ticks(pg.pid()), tree_cpu_ticks(redis.pid()))
+    # PostgreSQL's and Redis's CPU meanwhile (None across a restart of that service).
+    services_cpu = [
+        (after - before) / os.sysconf("SC_CLK_TCK") if None not in (before, after) and after >= before else None
+        for before, after in zip(services_before, services_after, strict=True)
+    ]
     cpu_seconds = sum(cpu_after[pid] - cpu_before[pid] for pid in cpu_after if pid in cpu_before) / os.sysconf(
         "SC_CLK_TCK"
     )
@@ -870,6 +906,7 @@ async def run_scenario(plan: Scenario, args, pg: Postgres, redis: Redis, server:
         "redis_after": redis_after,
         "faults": timeline.down,
         "cpu_seconds": cpu_seconds if set(cpu_after) == set(cpu_before) else None,
+        "services_cpu": services_cpu,
         "send_seconds": send_seconds,
         "redis_opened": (conns_after - conns_before) if None not in (conns_after, conns_before) else None,
         "load": (load_before, load_after),
@@ -946,6 +983,9 @@ def print_result(r: dict) -> None:
     print(f"  Redis connections 8 s after every socket closed: {r['redis_after']}", flush=True)
     cpu = r["cpu_seconds"]
     cpu_text = f"{cpu:.1f} s, {1000 * cpu / max(1, r['sent']):.1f} ms a message" if cpu is not None else "n/a"
+    for service, seconds in zip(("PostgreSQL", "Redis"), r["services_cpu"], strict=True):
+        share = f"{1000 * seconds / max(1, r['sent']):.1f} ms" if seconds is not None else "n/a"
+        cpu_text += f"; {service} {share}"
     print(
         f"  server CPU while sending: {cpu_text}; Redis connections opened meanwhile {r['redis_opened']};"
         f" load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}; harness event-loop lag p95"

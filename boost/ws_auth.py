@@ -6,16 +6,33 @@ thread, which opens and closes a database connection each time. When a crowd arr
 (issue 19: 1,000 sockets in one thread), the handshakes queued for minutes, clients gave up and
 retried, and their retries joined the queue. Here the same code runs on the pool, whose threads keep
 their connections.
+
+A socket reads the session (to know who is there) and never writes it, so the session middleware
+here hands the server's own ``send`` to the consumer. Channels' wraps it to save a changed session
+on an HTTP response; on a socket that wrapper only looked the session over on every frame sent,
+about a fifth of a crowded room's fan-out.
 """
 
 from __future__ import annotations
 
 from channels.auth import AuthMiddleware, get_user
-from channels.sessions import CookieMiddleware, SessionMiddleware
+from channels.sessions import CookieMiddleware, InstanceSessionWrapper
 
 from boost.db import database_sync_to_async
 
 _get_user = database_sync_to_async(get_user.func)
+
+
+class ReadOnlySessionMiddleware:
+    """Channels' ``SessionMiddleware`` without its ``send`` wrapper (see the module docstring)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        wrapper = InstanceSessionWrapper(scope, send)
+        await wrapper.resolve_session()
+        return await self.inner(wrapper.scope, receive, send)
 
 
 class PooledAuthMiddleware(AuthMiddleware):
@@ -24,5 +41,6 @@ class PooledAuthMiddleware(AuthMiddleware):
 
 
 def AuthMiddlewareStack(inner):  # named as Channels names its own
-    """Channels' stack (cookies, session, user), with the user read on the pool."""
-    return CookieMiddleware(SessionMiddleware(PooledAuthMiddleware(inner)))
+    """Channels' stack (cookies, session, user), with the user read on the pool and the session
+    read only."""
+    return CookieMiddleware(ReadOnlySessionMiddleware(PooledAuthMiddleware(inner)))

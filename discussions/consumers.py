@@ -115,8 +115,10 @@ class BaseConsumer(AsyncWebsocketConsumer):
         return encode(event)
 
     async def send_frame(self, text: str) -> None:
+        # Straight to the server's send: a room sends each frame to every socket, so the two
+        # wrappers Channels puts between (building the same message each) add up.
         try:
-            await self.send(text_data=text)
+            await self.base_send({"type": "websocket.send", "text": text})
         except Exception:  # noqa: BLE001 - the socket went away mid-fan-out; disconnect() tidies up
             return
 
@@ -172,13 +174,12 @@ class ThreadConsumer(BaseConsumer):
         self.user = user
         self.user_id = user.pk
         self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
-        thread = await self._load_thread()
+        thread = await self._load_thread(with_name=True)
         if thread is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
         if thread.is_direct:
             await self._note_oversight(thread)
-        self.user_name = await database_sync_to_async(lambda: user.display_name)()
         self.last_typing = 0.0
         await self.accept()
         await self.join_user_group()
@@ -193,10 +194,13 @@ class ThreadConsumer(BaseConsumer):
         await super().disconnect(code)
 
     @database_sync_to_async
-    def _load_thread(self) -> Thread | None:
+    def _load_thread(self, with_name: bool = False) -> Thread | None:
         thread = Thread.objects.select_related("community", "page").by_pk(self.thread_id)
         if thread is None or not can_view_thread(self.user, thread):
             return None
+        if with_name:
+            # In the same trip to the database thread (a crowd arriving at once queues for them).
+            self.user_name = self.user.display_name
         return thread
 
     @database_sync_to_async

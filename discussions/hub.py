@@ -61,17 +61,12 @@ def _thread_version(thread_id: int) -> int | None:
 
 @database_sync_to_async
 def _changes_since(thread_id: int, since: int) -> tuple[int, list[dict]]:
-    from discussions import events
-    from discussions.models import Message, Thread
+    from discussions import events, services
+    from discussions.models import Thread
 
     version = next(iter(Thread.objects.filter(pk=thread_id).values_list("version", flat=True)[:1]), 0)
-    changed = list(
-        Message.objects.filter(thread_id=thread_id, version__gt=since, version__lte=version)
-        .exclude(state__in=[Message.State.HELD, Message.State.REJECTED])
-        .with_people()
-        .order_by("version")[:1000]
-    )
-    counts = events.reaction_counts([message.pk for message in changed])
+    changed, _complete = services.changed_messages(thread_id, since, version, 1000)
+    counts = events.reaction_counts([message.pk for message in changed]) if changed else {}
     return version, [events.message_payload(message, counts.get(message.pk, {})) for message in changed]
 
 

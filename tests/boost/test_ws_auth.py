@@ -49,3 +49,27 @@ async def test_an_unknown_session_is_refused_as_signed_out():
     thread_id, _ = await sync_to_async(_signed_in_thread)()
     connected, code = await _open(thread_id, "nosuchsessionkey0000000000000000")
     assert not connected and code == 4401
+
+
+async def test_a_socket_sends_through_the_server_s_own_send_and_is_signed_in():
+    """The session is read, never written, on a socket: no wrapper looks it over on every frame."""
+    from boost.ws_auth import AuthMiddlewareStack
+
+    thread_id, session_key = await sync_to_async(_signed_in_thread)()
+    seen = {}
+
+    async def consumer(scope, receive, send):
+        seen["send"] = send
+        seen["user_id"] = scope["user"].pk
+
+    async def server_send(message):
+        raise AssertionError("nothing is sent here")
+
+    async def receive():
+        return {"type": "websocket.connect"}
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()
+    scope = {"type": "websocket", "path": f"/ws/discussions/thread/{thread_id}/", "headers": [(b"cookie", cookie)]}
+    await AuthMiddlewareStack(consumer)(scope, receive, server_send)
+    assert seen["send"] is server_send
+    assert seen["user_id"] is not None

@@ -221,3 +221,22 @@ def test_a_rights_recheck_reads_a_crowd_in_a_few_queries(room, curator, django_a
     with django_assert_max_num_queries(4):  # thread, people, memberships, overseer roles
         allowed = hub_module._users_allowed.__wrapped__(thread.pk, asked)
     assert allowed == {person.pk for person in members} | {curator.pk}
+
+
+def test_a_room_s_read_markers_are_one_statement_that_creates_and_never_moves_back(
+    room, member, other_member, curator, django_assert_num_queries
+):
+    """The room's batch is one upsert however many people (it was a CASE of one branch a person,
+    compiled each time: a quarter of a crowded worker's time)."""
+    _, thread = room
+    first = Message.objects.filter(thread=thread).first().pk
+    ReadMarker.objects.create(user=member, thread=thread, last_read_id=first + 5)
+    ReadMarker.objects.create(user=other_member, thread=thread, last_read_id=first)
+    with django_assert_num_queries(1):
+        moved = services.advance_read_markers(
+            thread_id=thread.pk, up_to={member.pk: first + 1, other_member.pk: first + 3, curator.pk: first + 2}
+        )
+    assert moved == 2  # other_member moved, curator created; member's marker is further on already
+    markers = dict(ReadMarker.objects.filter(thread=thread).values_list("user_id", "last_read_id"))
+    assert markers == {member.pk: first + 5, other_member.pk: first + 3, curator.pk: first + 2}
+    assert services.advance_read_markers(thread_id=thread.pk, up_to={other_member.pk: first + 3}) == 0

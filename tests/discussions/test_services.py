@@ -249,6 +249,25 @@ def test_messages_since_returns_changes(thread, member):
     assert [p["body"] for p in payloads] == ["two", "one, edited"]
 
 
+def test_changed_messages_reads_nothing_when_up_to_date_and_keeps_the_order(thread, member, django_assert_num_queries):
+    """A resuming socket that is up to date costs no query; a few versions behind, the window is
+    read unordered and sorted; more than the limit, the oldest come first and it says incomplete."""
+    start = Thread.objects.get(pk=thread.pk).version
+    first = post(member, thread, "one")
+    post(member, thread, "two")
+    post(member, thread, "three")
+    services.edit_message(actor=member, message_id=first.pk, body="one, edited")
+    version = Thread.objects.get(pk=thread.pk).version
+    with django_assert_num_queries(0):
+        assert services.changed_messages(thread.pk, version, version, 500) == ([], True)
+    changed, complete = services.changed_messages(thread.pk, start, version, 500)
+    assert complete and [m.body for m in changed] == ["two", "three", "one, edited"]
+    changed, complete = services.changed_messages(thread.pk, start, version, 2)
+    assert not complete and [m.body for m in changed] == ["two", "three"]
+    changed, complete = services.changed_messages(thread.pk, start + 1, version, 3)
+    assert complete and [m.body for m in changed] == ["two", "three", "one, edited"]
+
+
 def test_question_on_a_page_under_a_private_community_is_private(private_community, member, other_member):
     from boost.models import StandardPage
 
