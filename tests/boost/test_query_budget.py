@@ -36,7 +36,7 @@ BUDGET = {
     "priority": (5, 8),
     "search": (1, 4),
     "thread": (5, 12),
-    "dashboard": (None, 12),  # the feed reads the followed pages' ids first (people.feed.events_for)
+    "dashboard": (None, 12),  # the feed: followed pages' ids, then event ids (rows only when there are some)
     "profile": (None, 9),
 }
 
