@@ -4,9 +4,9 @@ Every signed-in page shows the person's name (their profile), asks one permissio
 Wagtail's user bar), shows the bell's counts and, in ``RequireMFAForStaffMiddleware``, whether their
 role needs a second factor. Django's backends spend one query on the user, one on the profile, two on
 permissions and one on the groups, and the bell one more; this one reads them all in one query (the
-groups, the permissions and the bell's two counts as subqueries), so a signed-in page starts at two
-queries (session, user). Role checks (curator, leader, restrictions by group) then cost no query.
-A superuser's permissions (all of them) are still read when asked.
+groups, their active memberships, the permissions and the bell's two counts as subqueries), so a
+signed-in page starts at two queries (session, user). Role checks (curator, leader, restrictions by
+group) and listings' privacy then cost no query. A superuser's permissions (all of them) are still read when asked.
 
 Django's and allauth's own backends stay listed after this one (``AUTHENTICATION_BACKENDS``) so
 sessions signed in before it still load; a failed password stops here (``PermissionDenied``), so a
@@ -22,6 +22,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Cast, Concat
+
+from boost.page_cache import current_generation
 
 
 def _users():
@@ -44,12 +46,24 @@ def _users():
         .annotate(rows=StringAgg(Concat("content_type__app_label", Value("."), "codename"), delimiter=Value("\n")))
         .values("rows")
     )
+    # "community_id:role" of each active membership: listings' privacy (boost.permissions) and
+    # "do they facilitate anything" read them without a query (User.loaded_memberships).
+    from communities.models import Membership
+
+    memberships = (
+        Membership.objects.filter(user=OuterRef("pk"), state=Membership.State.ACTIVE)
+        .order_by()
+        .values("user")
+        .annotate(rows=StringAgg(Concat(Cast("community_id", CharField()), Value(":"), "role"), delimiter=Value("\n")))
+        .values("rows")
+    )
     from discussions.bell import bell_count_subqueries
 
     return User._default_manager.select_related("profile", "wagtail_userprofile").annotate(
         has_mfa_role=Exists(needs_mfa),
         group_rows=Subquery(groups),
         permission_rows=Subquery(permissions),
+        membership_rows=Subquery(memberships),
         **bell_count_subqueries(OuterRef("pk")),
     )
 
@@ -64,17 +78,21 @@ class AuthenticationBackend(AllauthBackend):
         return user
 
     def get_user(self, user_id):
+        generation = current_generation()  # before the read: a change meanwhile makes them stale
         try:
             user = _users().get(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
+        user.memberships_loaded_at = generation
         return user if self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id):
+        generation = current_generation()  # before the read: a change meanwhile makes them stale
         try:
             user = await _users().aget(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
+        user.memberships_loaded_at = generation
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

@@ -101,6 +101,25 @@ class User(AbstractUser):
             parsed = self.__dict__["_loaded_groups"] = {int(pk): name for pk, name in rows}
         return parsed
 
+    def loaded_memberships(self) -> dict[int, str] | None:
+        """{community id: role} of this person's active memberships when they came with the person
+        (as :meth:`loaded_groups`); None otherwise, and the caller asks the database. None too once
+        the content generation has moved on since they were loaded (every membership change moves
+        it, in any server process: a join earlier in the same request, a removal while a socket
+        stays open), or when it cannot be known (Redis unreachable)."""
+        if "membership_rows" not in self.__dict__:
+            return None
+        from boost.page_cache import current_generation, shared_generation
+
+        generation = current_generation()
+        if generation != self.__dict__.get("memberships_loaded_at") or (not generation and shared_generation()):
+            return None
+        parsed = self.__dict__.get("_loaded_memberships")
+        if parsed is None:
+            rows = (line.split(":", 1) for line in (self.membership_rows or "").splitlines())
+            parsed = self.__dict__["_loaded_memberships"] = {int(pk): role for pk, role in rows}
+        return parsed
+
 
 class Profession(models.TextChoices):
     NURSE = "nurse", "Nurse or midwife"

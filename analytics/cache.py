@@ -1,10 +1,11 @@
 """A short-lived cache of the leaders' dashboard figures, so a leader who looks again, or changes
 tabs and comes back, is answered from memory rather than by the aggregate queries again.
 
-Key: the date range, the community chosen and the viewer (each person's figures cover only what
-they may see), plus a *generation* that moves on whenever something the figures count changes:
-people joining or leaving, profiles, roles, memberships, communities, events and RSVPs, write-ups
-(published, moved, restricted or deleted). Messages, threads, sign-ins and searches that found
+Key: the date range, the community chosen and what the viewer may see (``sight``: people who may
+see the same share figures; nobody gets figures covering what they may not see), plus a
+*generation* that moves on whenever something the figures count changes: people joining or
+leaving, profiles, roles, memberships, communities, events and RSVPs, write-ups (published, moved,
+restricted or deleted), a day rolled up. Messages, threads, sign-ins and searches that found
 nothing are not watched: a busy site writes them every second, which would empty the cache as fast
 as it fills. They show on the dashboard within ``ANALYTICS_CACHE_SECONDS`` (default 300; 0 turns
 the cache off), which the page says.
@@ -15,6 +16,7 @@ generation), as it does the page cache (``boost/page_cache.py``).
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -60,13 +62,26 @@ def figures_changed() -> None:
     transaction.on_commit(bump)
 
 
+def sight(viewer) -> str:
+    """What ``viewer`` may see, as far as any figure depends on it: the communities listed (their
+    ``visible_to``) and the pages hidden from them (``hidden_page_paths``, which write-up counts
+    exclude). People who see exactly the same share cached figures (every curator and admin, say);
+    anyone who sees less never gets figures computed for someone who sees more."""
+    from boost.permissions import hidden_page_paths
+    from communities.models import CommunityPage
+
+    visible = CommunityPage.objects.visible_to(viewer).order_by("pk").values_list("pk", flat=True)
+    text = "\n".join(hidden_page_paths(viewer)) + "|" + ",".join(map(str, visible))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def key(scope) -> str:
     community = scope.community.pk if scope.community is not None else "all"
-    viewer = scope.viewer.pk if scope.viewer.is_authenticated else "anonymous"
-    return f"analytics:figures:{generation()}:{scope.start}:{scope.end}:{community}:{viewer}"
+    return f"analytics:figures:{generation()}:{scope.start}:{scope.end}:{community}:{sight(scope.viewer)}"
 
 
 def get(scope):
+    """The figures kept for ``scope``, or None."""
     if seconds() <= 0:
         return None
     return cache.get(key(scope))
@@ -74,6 +89,7 @@ def get(scope):
 
 def put(scope, figures) -> None:
     if seconds() > 0:
+        # A day rolled up while computing moved the generation on: store under the new one.
         cache.set(key(scope), figures, seconds())
 
 

@@ -79,6 +79,11 @@ def _shared_cache() -> bool:
     return "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
 
 
+def shared_generation() -> bool:
+    """Does the generation live in the shared cache (Redis), where 0 may mean "unreachable"?"""
+    return _shared_cache()
+
+
 def _stamp() -> Path:
     return Path(settings.PAGE_CACHE_STAMP)
 

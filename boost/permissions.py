@@ -158,24 +158,22 @@ def _live_page_allows(user, page: Page, request, restrictions, community) -> boo
 
 def hidden_page_paths(user, *, request=None) -> tuple[str, ...]:
     """Tree paths under which ``user`` may see no live page: pages whose view restriction keeps them
-    out, and private communities they may not see. One query, once per request.
+        out, and private communities they may not see. No query for a person loaded by the sign-in
+    backend (one otherwise), once per request.
 
-    It is :func:`can_view_page`'s rule for live pages, put as paths a queryset can exclude, so a
-    listing or a count never holds what the page itself would answer 404 for. (A write-up's own
-    authors still open it when a restriction keeps others out; lists leave it out for them too.)
+        It is :func:`can_view_page`'s rule for live pages, put as paths a queryset can exclude, so a
+        listing or a count never holds what the page itself would answer 404 for. (A write-up's own
+        authors still open it when a restriction keeps others out; lists leave it out for them too.)
     """
     cached = getattr(request, "_boost_hidden_page_paths", None) if request is not None else None
     if cached is not None and cached[0] == getattr(user, "pk", None):
         return cached[1]
-    from communities.models import CommunityPage
-
     paths = [
         restriction.page.path
         for restriction in all_view_restrictions()
         if not restrictions_allow(user, [restriction], request)
     ]
-    visible = CommunityPage.objects.visible_to(user).values("pk")
-    paths += CommunityPage.objects.exclude(pk__in=visible).values_list("path", flat=True)
+    paths += _hidden_community_paths(user)
     # Nested paths add nothing: keep the shortest prefixes only.
     kept: list[str] = []
     for path in sorted(set(paths)):
@@ -185,6 +183,30 @@ def hidden_page_paths(user, *, request=None) -> tuple[str, ...]:
     if request is not None:
         request._boost_hidden_page_paths = (getattr(user, "pk", None), result)
     return result
+
+
+def _hidden_community_paths(user) -> list[str]:
+    """Paths of the communities ``user`` may not see: ``CommunityPage.objects.visible_to``'s rule
+    (live, and public or theirs, unless they see all), worked out from the communities' rows kept
+    per content generation and the memberships that came with the person (a query otherwise)."""
+    from boost.structure import remembered
+    from communities.models import CommunityPage, Membership
+    from communities.permissions import sees_all_communities
+
+    rows = remembered(
+        ("community-privacy",), lambda: list(CommunityPage.objects.values_list("pk", "path", "live", "is_private"))
+    )
+    if sees_all_communities(user):
+        return [path for _, path, live, _ in rows if not live]
+    member_of: set[int] = set()
+    if user.is_authenticated:
+        loaded = user.loaded_memberships() if hasattr(user, "loaded_memberships") else None
+        if loaded is None:
+            states = Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+            member_of = set(states.values_list("community_id", flat=True))
+        else:
+            member_of = set(loaded)
+    return [path for pk, path, live, private in rows if not live or (private and pk not in member_of)]
 
 
 def visible_pages(queryset, user, *, request=None):

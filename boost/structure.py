@@ -13,8 +13,9 @@ Rules that keep it exact and private:
 - Only the current generation's answers are kept; the moment a different generation is seen, all
   are dropped. Generations only move forward, so an answer read before a change is never served
   after it.
-- Generation 0 means "unknown" (Redis unreachable, so the cache answers nothing, or no change
-  recorded yet): nothing is remembered then.
+- With Redis, generation 0 means "unknown" (Redis unreachable: the cache answers nothing and
+  changes cannot move it on), so nothing is remembered then. The stamp file's 0 (no change recorded
+  yet) is a real generation: the first change moves it on.
 - A transaction that has changed content and not yet committed reads the database itself: it would
   otherwise see the site as it was, or keep as everyone's what may still roll back.
 - Answers are the same for every viewer. What depends on the person (their groups, memberships, a
@@ -42,11 +43,11 @@ _answers: dict[Hashable, Any] = {}
 def remembered[T](key: Hashable, read: Callable[[], T], keep: Callable[[T], bool] | None = None) -> T:
     """The answer for ``key`` in the current content generation, from ``read()`` the first time
     (kept only if ``keep(answer)``, when given)."""
-    from boost.page_cache import current_generation, uncommitted_content_change
+    from boost.page_cache import current_generation, shared_generation, uncommitted_content_change
 
     global _generation
     generation = current_generation()
-    if not generation or uncommitted_content_change():
+    if (not generation and shared_generation()) or uncommitted_content_change():
         return read()
     with _lock:
         if generation != _generation:

@@ -230,23 +230,21 @@ class CommunityPage(BasePage):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from boost.structure import remembered
         from communities.permissions import community_access
 
         context = super().get_context(request, *args, **kwargs)
         access = getattr(request, "community_access", None) or community_access(request.user, self)
-        memberships = Membership.objects.filter(community=self, state=Membership.State.ACTIVE)
+        # Who facilitates and how many belong: the same for every reader, so read once per content
+        # generation (boost.structure; a membership or profile change moves it on).
+        facilitators, member_count = remembered(("community-people", self.pk), self._people)
         upcoming_events = list(Event.objects.filter(community=self).upcoming().with_going_count()[:3])
         for event in upcoming_events:
             event.community = self  # the card links to its community: no query per event
         context.update(
             access=access,
-            facilitators=[
-                m.user
-                for m in memberships.filter(role=Membership.Role.FACILITATOR)
-                .select_related("user__profile")
-                .order_by("created_at")
-            ],
-            member_count=memberships.count(),
+            facilitators=list(facilitators),
+            member_count=member_count,
             upcoming_events=upcoming_events,
             pending_count=(
                 Membership.objects.filter(community=self, state=Membership.State.PENDING).count()
@@ -256,6 +254,16 @@ class CommunityPage(BasePage):
             community_sections=community_sections(request, self),
         )
         return context
+
+    def _people(self) -> tuple[list, int]:
+        memberships = Membership.objects.filter(community=self, state=Membership.State.ACTIVE)
+        facilitators = [
+            m.user
+            for m in memberships.filter(role=Membership.Role.FACILITATOR)
+            .select_related("user__profile")
+            .order_by("created_at")
+        ]
+        return facilitators, memberships.count()
 
     @property
     def is_open(self) -> bool:

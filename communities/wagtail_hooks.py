@@ -22,6 +22,15 @@ def upcoming_events_section(request):
     }
 
 
+def _directory_url() -> str:
+    from boost.structure import remembered
+
+    return remembered(
+        ("community-directory-url",),
+        lambda: index.url if (index := CommunityIndexPage.objects.live().first()) else "",
+    )
+
+
 @hooks.register("boost_dashboard_sections")
 def my_communities_section(request):
     memberships = list(
@@ -37,7 +46,7 @@ def my_communities_section(request):
         "template": "communities/sections/my_communities.html",
         "items": memberships,
         "propose_url": reverse("communities:propose"),
-        "directory_url": (index.url if (index := CommunityIndexPage.objects.live().first()) else ""),
+        "directory_url": _directory_url(),
         "order": 10,
     }
 

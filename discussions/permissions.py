@@ -160,7 +160,12 @@ def can_use_moderation_queue(user) -> bool:
     """Curators and admins (the site-wide queue) and facilitators (their communities' flags)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return sees_all_communities(user) or _facilitated_communities(user).exists()
+    if sees_all_communities(user):
+        return True
+    loaded = user.loaded_memberships() if hasattr(user, "loaded_memberships") else None
+    if loaded is not None:  # they came with the signed-in person (accounts.backends)
+        return Membership.Role.FACILITATOR in loaded.values()
+    return _facilitated_communities(user).exists()
 
 
 def flags_moderated_by(user) -> QuerySet:

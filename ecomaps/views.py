@@ -269,7 +269,9 @@ def _text(ecomap: EcoMap, access: MapAccess, content: dict, request: HttpRequest
             shown[match.groups()] = template.render(context, request) if note is not None else ""
         return shown[match.groups()]
 
-    return mark_safe(_NOTE_SLOT.sub(fill, kept.replace(_CSRF_SLOT, get_token(request))))  # noqa: S308 - rendered above
+    if _CSRF_SLOT in kept:  # only then: asking for a token sets the CSRF cookie (no forms, no cookie)
+        kept = kept.replace(_CSRF_SLOT, get_token(request))
+    return mark_safe(_NOTE_SLOT.sub(fill, kept))  # noqa: S308 - rendered above
 
 
 def map_page(request: HttpRequest, map_id: int) -> HttpResponse:

@@ -24,13 +24,18 @@ def my_learning_section(request):
             user=request.user, state=ModuleProgress.State.IN_PROGRESS, module__live=True
         ).select_related("module")[:5]
     )
-    index = ProgrammeIndexPage.objects.live().first()
+    from boost.structure import remembered
+
+    # The same for everyone: read once per content generation.
+    programmes_url = remembered(
+        ("programmes-url",), lambda: index.url if (index := ProgrammeIndexPage.objects.live().first()) else ""
+    )
     return {
         "key": "my-learning",
         "title": "Your learning",
         "template": "learning/sections/my_learning.html",
         "items": in_progress,
-        "programmes_url": index.url if index else "",
+        "programmes_url": programmes_url,
         "order": 18,
     }
 
@@ -45,11 +50,18 @@ def demo_loader():
 @hooks.register("boost_community_sections")
 def community_learning_section(request, community):
     """On a team's (or cohort's) workspace, or any community with value work: links to them."""
+    from boost.structure import remembered
     from learning.models import Cohort, Team, ValueExercise
 
-    team = Team.objects.filter(community=community).first()
-    cohort = Cohort.objects.filter(community=community).first()
-    exercises = list(ValueExercise.objects.filter(community=community)[:5])
+    # The same for every reader of the community page: read once per content generation.
+    team, cohort, exercises = remembered(
+        ("community-learning", community.pk),
+        lambda: (
+            Team.objects.filter(community=community).first(),
+            Cohort.objects.filter(community=community).first(),
+            list(ValueExercise.objects.filter(community=community)[:5]),
+        ),
+    )
     if not (team or cohort or exercises):
         return None
     return {

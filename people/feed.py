@@ -4,9 +4,9 @@ Writing: :func:`record` stores one :class:`FeedEvent` and its topics (the pages 
 reaches). Receivers in :mod:`people.signals` call it when a write-up is first published or changes
 stage, when a measure shows a new signal, when a discussion starts and when a reply is posted.
 
-Reading: :func:`feed_page` is two queries whatever the number of follows (the followed pages'
-ids, then a union of one keyset query per source: see :func:`events_for`), filtered by the one
-rights rule as a set
+Reading: :func:`feed_page` is three queries whatever the number of follows (the followed pages'
+ids, the page's event ids from one keyset query per source: see :func:`events_for`, then those
+rows), filtered by the one rights rule as a set
 (:func:`boost.permissions.hidden_page_paths`): nothing is shown that the page itself would answer
 404 for, no hidden discussion or message, nothing muted, nothing of the reader's own doing.
 Pages go backwards from a signed cursor (the last event id shown), so a tampered cursor is
@@ -154,9 +154,15 @@ class FeedPage:
 def feed_page(user, *, cursor: str | None = None, request=None, size: int = PAGE_SIZE) -> FeedPage:
     """One page of ``user``'s feed, older than ``cursor`` (raises :class:`BadCursor` if tampered)."""
     before = read_cursor(cursor)
-    events = events_for(user, request=request, before=before, size=size + 1)
+    # The ids first, then their rows: the keyset query stays small to plan (joining what a row
+    # shows into it tripled its planning time), and the rows are read by primary key.
+    ids = list(events_for(user, request=request, before=before, size=size + 1).values_list("id", flat=True)[: size + 1])
+    more = len(ids) > size
     rows = list(
-        events.select_related("page", "actor__profile", "thread", "signal__measure").only(
+        FeedEvent.objects.filter(pk__in=ids[:size])
+        .order_by("-id")
+        .select_related("page", "actor__profile", "thread", "signal__measure")
+        .only(
             "id",
             "kind",
             "created_at",
@@ -182,10 +188,8 @@ def feed_page(user, *, cursor: str | None = None, request=None, size: int = PAGE
             "signal__assurance",
             "signal__measure__id",
             "signal__measure__name",
-        )[: size + 1]
+        )
     )
-    more = len(rows) > size
-    rows = rows[:size]
     return FeedPage(items=rows, next_cursor=make_cursor(rows[-1].pk) if more else None)
 
 

@@ -53,6 +53,36 @@ def test_permissions_come_with_the_signed_in_person(facilitator, member):
     assert "wagtailadmin.access_admin" in backend.get_all_permissions(backend.get_user(facilitator.pk))
 
 
+def test_memberships_come_with_the_person_until_any_membership_changes(member, other_member, committed):
+    from boost.permissions import hidden_page_paths
+    from communities.models import Membership
+    from discussions.permissions import can_use_moderation_queue
+    from tests.factories.communities import add_member, make_community
+
+    with committed():
+        private = make_community("Quiet room", is_private=True)
+        add_member(member, private, role=Membership.Role.FACILITATOR)
+    backend = AuthenticationBackend()
+    loaded = backend.get_user(member.pk)
+    outsider = backend.get_user(other_member.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert loaded.loaded_memberships() == {private.pk: "facilitator"}
+        assert can_use_moderation_queue(loaded) and not can_use_moderation_queue(outsider)
+        assert private.path not in hidden_page_paths(loaded)
+        assert private.path in hidden_page_paths(outsider)
+    # No membership query: at most the site's view restrictions and communities' rows, once per
+    # content generation (boost.structure).
+    assert len(captured) <= 2
+    # The same answers as a person loaded any other way (who is asked the database).
+    assert hidden_page_paths(User.objects.get(pk=member.pk)) == hidden_page_paths(loaded)
+    assert hidden_page_paths(User.objects.get(pk=other_member.pk)) == hidden_page_paths(outsider)
+    # A change (in any process: it moves the content generation on): the loaded memberships are no
+    # longer trusted.
+    add_member(other_member, private)
+    assert loaded.loaded_memberships() is None and outsider.loaded_memberships() is None
+    assert private.path not in hidden_page_paths(outsider)
+
+
 def test_a_wrong_password_is_checked_once(member, monkeypatch):
     calls = []
     original = User.check_password

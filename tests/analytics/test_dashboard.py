@@ -167,3 +167,22 @@ def test_cached_figures_are_never_shared_with_someone_who_may_see_less(client, l
     client.force_login(leader)
     assert "Closed Circle" not in client.get(URL).content.decode()
     assert "Closed Circle" not in client.get(reverse("analytics:figure_csv", args=["activity"])).text
+
+
+def test_people_who_may_see_the_same_share_the_kept_figures(client, leader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    closed = make_community("Closed Circle", is_private=True)
+    other_leader = user_with_role("Leader", with_mfa=True)
+    client.force_login(leader)
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL)
+    client.force_login(other_leader)
+    with CaptureQueriesContext(connection) as shared:
+        assert "Closed Circle" not in client.get(URL).text
+    assert len(shared) < len(first) - 5  # the first leader's figures, not computed again
+    Membership.objects.create(user=other_leader, community=closed, state=Membership.State.ACTIVE)
+    assert "Closed Circle" in client.get(URL).text  # sees more now: their own figures
+    client.force_login(leader)
+    assert "Closed Circle" not in client.get(URL).text

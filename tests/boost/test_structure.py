@@ -94,6 +94,7 @@ def test_answers_are_kept_per_generation_and_never_without_one(committed, member
     assert structure.remembered(("test", project.pk), read) is not first
     assert len(reads) == 2
     monkeypatch.setattr(page_cache, "current_generation", lambda: 0)  # Redis unreachable
+    monkeypatch.setattr(page_cache, "shared_generation", lambda: True)
     structure.remembered(("test", project.pk), read)
     structure.remembered(("test", project.pk), read)
     assert len(reads) == 4

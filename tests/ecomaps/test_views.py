@@ -240,3 +240,13 @@ def test_the_text_alternative_is_rendered_once_per_version_and_each_viewer_sees_
     services.add_station(user=people["facilitator"], ecomap=ecomap, key="hub", name="Community hub")
     assert 'id="station-hub"' in client.get(url).content.decode()
     assert rendered.count("ecomaps/includes/text.html") == 3
+
+
+def test_a_public_map_sets_no_csrf_cookie_for_a_reader_without_forms(client, facilitator):
+    community = make_community("Open care at home")
+    add_member(facilitator, community, role=Membership.Role.FACILITATOR)
+    ecomap = make_map(facilitator, community)
+    for _ in range(2):  # rendering the kept text alternative, then reading it
+        response = client.get(reverse("ecomaps:map", args=[ecomap.pk]))
+        assert response.status_code == 200 and "Care scheduling system" in response.content.decode()
+        assert "csrftoken" not in response.cookies

@@ -147,9 +147,9 @@ def test_feed_first_page_queries_are_constant(client, member, other_member, foll
     client.force_login(member)
     client.get(reverse("people:feed"))
     # Session, user (with profile and groups), hidden paths (private communities), the
-    # followed pages' ids and the feed query (a union of one keyset query per source), upcoming
+    # followed pages' ids, the event ids (one keyset query per source) and their rows, upcoming
     # events, site root paths, header permissions, the bell: the same at 10 and 200 follows.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("people:feed"))
     assert response.status_code == 200
     assert response.content.decode().count("started a discussion") == feed.PAGE_SIZE
