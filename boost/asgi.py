@@ -34,6 +34,13 @@ class BoostASGIHandler(ASGIHandler):
 
 django_asgi_app = BoostASGIHandler()
 
+# Import every URL module now, while the server process starts, rather than in its first request:
+# that import takes seconds of CPU on the event loop, and after a restart or deploy the first
+# request comes with every socket reconnecting (issue 19: a crowd of 1,000 stalled behind it).
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 

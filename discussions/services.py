@@ -7,12 +7,13 @@ ids, and show ``error.message`` when a verb says no.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -42,6 +43,8 @@ from discussions.permissions import (
     people_who_can_see,
 )
 from discussions.rendering import find_mentions, has_html, has_unsafe_link, render_markdown
+
+logger = logging.getLogger(__name__)
 
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -303,7 +306,18 @@ def _notify(recipients: dict[int, str], *, actor_id: int, thread: Thread, messag
             recipient_id__in=recipients, kind__in=set(recipients.values()), thread=thread, message=message
         ).values_list("pk", flat=True)
     )
-    transaction.on_commit(lambda: _deliver_notifications(ids), robust=True)
+    transaction.on_commit(lambda: _deliver_after_commit(ids), robust=True)
+
+
+def _deliver_after_commit(ids: list[int]) -> None:
+    try:
+        _deliver_notifications(ids)
+    except (OperationalError, InterfaceError) as error:
+        # The database went away just after the commit: the notifications are stored and the bell
+        # shows them on the next page. One line, not a trace for each message posted meanwhile.
+        logger.warning(
+            "bell push for %d notifications skipped: database unavailable (%s)", len(ids), error.__class__.__name__
+        )
 
 
 def deliver_notifications(ids: list[int]) -> None:

@@ -28,6 +28,26 @@ def test_post_message_stores_then_broadcasts_on_commit(thread, member, django_ca
     assert created["message"]["version"] == message.version == Thread.objects.get(pk=thread.pk).version
 
 
+def test_a_bell_push_lost_to_a_database_outage_is_one_warning_line(
+    thread, member, other_member, community, monkeypatch, caplog, django_capture_on_commit_callbacks, broadcasts
+):
+    """The database going away just after a reply committed: the thread's author's notification is
+    stored; its push to the bell is skipped with one line, no traceback."""
+    from django.db import OperationalError
+
+    join(other_member, community)
+
+    def down(ids):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(services, "_deliver_notifications", down)
+    with caplog.at_level("WARNING", logger="discussions.services"), django_capture_on_commit_callbacks(execute=True):
+        post(other_member, thread, "A reply")
+    assert Notification.objects.filter(recipient=member, kind=Notification.Kind.REPLY).count() == 1
+    lines = [record for record in caplog.records if "bell push" in record.getMessage()]
+    assert len(lines) == 1 and lines[0].exc_info is None
+
+
 def test_nothing_is_broadcast_for_a_rolled_back_transaction(
     thread, member, django_capture_on_commit_callbacks, broadcasts
 ):
