@@ -4,16 +4,13 @@ team builds a value exercise and a proposal. axe on every learning page type on 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from learning import cohort_services
 from learning.models import Application, Certificate, ResourceShift
 from tests.e2e.conftest import assert_accessible, log_in, sign_in_with_session
 from tests.factories.accounts import PASSWORD, UserFactory
-from tests.factories.learning import list_modules, make_module, make_programme
+from tests.factories.learning import list_modules, make_cohort, make_module, make_programme
 from tests.factories.projects import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -24,16 +21,7 @@ def setting(leader):
     programme = make_programme("Stewardship groups", leads=[leader])
     module = make_module(programme, "Plan, Do, Study, Act", checks=1)
     list_modules(programme, [module])
-    today = timezone.localdate()
-    cohort = cohort_services.create_cohort(
-        actor=leader,
-        programme=programme,
-        name="Spring cohort",
-        starts_on=today + timedelta(days=10),
-        ends_on=today + timedelta(days=180),
-        applications_close_on=today + timedelta(days=5),
-        capacity=10,
-    )
+    cohort = make_cohort(programme, leader, "Spring cohort")
     return programme, module, cohort
 
 

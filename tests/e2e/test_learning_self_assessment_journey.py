@@ -6,17 +6,15 @@ through the emailed link, without an account. axe on every page on the way."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from learning import cohort_services
 from learning.models import ManagerConfirmation, SelfAssessment, SkillsFramework
 from tests.e2e.conftest import assert_accessible, log_in, sign_in_with_session
 from tests.factories.accounts import PASSWORD
-from tests.factories.learning import make_programme
+from tests.factories.learning import make_cohort, make_programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -71,16 +69,7 @@ def test_learner_rates_before_and_after_and_lead_sees_only_suppressed_aggregates
 
 def test_applicant_asks_line_manager_who_confirms_once_through_the_link(page, browser, live_server, member, leader):
     programme = make_programme("Stewardship groups", leads=[leader])
-    today = timezone.localdate()
-    cohort = cohort_services.create_cohort(
-        actor=leader,
-        programme=programme,
-        name="Spring cohort",
-        starts_on=today + timedelta(days=10),
-        ends_on=today + timedelta(days=180),
-        applications_close_on=today + timedelta(days=5),
-        capacity=10,
-    )
+    cohort = make_cohort(programme, leader, "Spring cohort")
     cohort_services.apply(user=member, cohort=cohort)
 
     log_in(page, member.email, PASSWORD)

@@ -73,3 +73,33 @@ def list_modules(programme: ProgrammePage, modules) -> ProgrammePage:
     programme.save_revision().publish()
     programme.refresh_from_db()
     return programme
+
+
+def make_cohort(
+    programme: ProgrammePage,
+    lead,
+    name: str,
+    *,
+    capacity: int = 10,
+    starts_in: int = 10,
+    closes_in: int = 5,
+    runs_for: int = 170,
+):
+    """A cohort whose applications are open today: closes in ``closes_in`` days, starts in
+    ``starts_in`` and runs ``runs_for`` days after that."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from learning import cohort_services
+
+    today = timezone.localdate()
+    return cohort_services.create_cohort(
+        actor=lead,
+        programme=programme,
+        name=name,
+        starts_on=today + timedelta(days=starts_in),
+        ends_on=today + timedelta(days=starts_in + runs_for),
+        applications_close_on=today + timedelta(days=closes_in),
+        capacity=capacity,
+    )

@@ -13,7 +13,7 @@ from learning import cohort_services, nominations
 from learning.models import Application, ManagerConfirmation
 from learning.services import LearningError
 from tests.factories.accounts import UserFactory
-from tests.factories.learning import make_programme
+from tests.factories.learning import make_cohort, make_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cohort(leader):
     programme = make_programme("Stewardship", leads=[leader])
-    today = timezone.localdate()
-    return cohort_services.create_cohort(
-        actor=leader,
-        programme=programme,
-        name="Spring 2027",
-        starts_on=today + timedelta(days=20),
-        ends_on=today + timedelta(days=200),
-        applications_close_on=today + timedelta(days=10),
-        capacity=2,
-    )
+    return make_cohort(programme, leader, "Spring 2027", capacity=2, starts_in=20, closes_in=10, runs_for=180)
 
 
 def _nominate(client, cohort, **data):
