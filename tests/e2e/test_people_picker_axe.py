@@ -4,10 +4,9 @@ their "Remove" buttons, nobody found, and the group-size error (a 400 page the c
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tests.discussions.test_people_picker import _person
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, sign_in_with_session
 from tests.factories.discussions import join, make_community
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,21 +19,9 @@ def test_picker_states_have_no_axe_violations(browser, live_server, member, user
     ann = _person(user_factory, "Zephyr Ann", community, organisation="Leeds Teaching Hospitals")
     bea = _person(user_factory, "Zephyr Bea", community)
     cat = _person(user_factory, "Zephyr Cat", community)
-    client = Client()
-    client.force_login(member)
     context = browser.new_context(base_url=live_server.url)
-    host = live_server.url.split("//", 1)[1].split(":")[0]
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "domain": host,
-                "path": "/",
-            }
-        ]
-    )
     page = context.new_page()
+    sign_in_with_session(page, member, live_server.url)
     problems = []
     states = [
         "/messages/new/",
